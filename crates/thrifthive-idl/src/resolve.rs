@@ -1,0 +1,1 @@
+//! Name resolution and semantic checks: parsed files to the IR. (Being written.)
