@@ -1,1 +1,0 @@
-//! Tokens of the Thrift IDL. (Being written.)

@@ -1,1 +1,0 @@
-//! Name resolution and semantic checks: parsed files to the IR. (Being written.)

@@ -1,0 +1,6 @@
+typedef Celsius Temperature
+typedef Temperature Celsius
+
+struct Reading {
+  1: Celsius value,
+}

@@ -1,0 +1,2 @@
+const i32 TIMEOUT_MS = 1000
+const i32 RETRY_MS = TIMEOUT_M

@@ -1,0 +1,7 @@
+service Base {
+  void ping(),
+}
+
+service Users extends Base {
+  void ping(),
+}

@@ -1,0 +1,5 @@
+struct User {
+  1: i64 id,
+}
+
+namespace py users

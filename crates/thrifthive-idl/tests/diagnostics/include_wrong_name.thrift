@@ -1,0 +1,5 @@
+include "includes/shared.thrift"
+
+struct Holder {
+  1: shared.SharedStrct item,
+}

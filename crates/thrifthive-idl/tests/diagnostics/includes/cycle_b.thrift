@@ -1,0 +1,5 @@
+include "cycle_c.thrift"
+
+struct B {
+  1: i32 y,
+}

@@ -1,0 +1,5 @@
+include "../cyclic_include.thrift"
+
+struct C {
+  1: i32 z,
+}

@@ -1,0 +1,7 @@
+service Users {
+  void ping(),
+}
+
+struct Holder {
+  1: Users users,
+}

@@ -1,0 +1,3 @@
+service Users {
+  get(1: i64 id),
+}

@@ -1,0 +1,7 @@
+struct User {
+  1: i64 id,
+  2: string name,
+
+service Users {
+  User get(1: i64 id),
+}

@@ -1,0 +1,21 @@
+//! `thrifthive._native`: the extension module, and the only crate of the workspace that knows
+//! PyO3. Each binding lives in a module of its own; this file only assembles them.
+//!
+//! - [`errors`]: the one place where Rust failures become Python exceptions.
+//! - [`diagnostics`]: IDL diagnostics as Python values.
+//! - [`idl`]: compiling IDL files to the resolved IR, with the GIL released.
+
+use pyo3::prelude::*;
+
+mod diagnostics;
+mod errors;
+mod idl;
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    errors::register(m)?;
+    diagnostics::register(m)?;
+    idl::register(m)?;
+    Ok(())
+}

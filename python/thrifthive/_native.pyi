@@ -1,0 +1,114 @@
+# Type stubs for the Rust extension module (crates/thrifthive-py). tests/test_stubs.py checks
+# them against the built binary with mypy's stubtest.
+
+import os
+from collections.abc import Sequence
+from typing import Literal, final
+
+__all__ = [
+    "Compilation",
+    "Diagnostic",
+    "Note",
+    "ThriftParseError",
+    "__version__",
+    "compile_idl",
+    "compile_idl_source",
+]
+
+__version__: str
+
+class ThriftParseError(ValueError):
+    """An IDL file (or a file it includes) has errors; ``str(err)`` renders them all."""
+
+    file: str
+    line: int
+    column: int
+    snippet: str
+    diagnostics: list[Diagnostic]
+    warnings: list[Diagnostic]
+
+@final
+class Note:
+    """A secondary location of a diagnostic, e.g. where a name was first defined."""
+
+    def __new__(cls, file: str, line: int, column: int, message: str) -> Note: ...
+    @property
+    def file(self) -> str: ...
+    @property
+    def line(self) -> int: ...
+    @property
+    def column(self) -> int: ...
+    @property
+    def message(self) -> str: ...
+    def __reduce__(self) -> tuple[type[Note], tuple[str, int, int, str]]: ...
+
+@final
+class Diagnostic:
+    """A problem found in an IDL file; lines and columns count from 1."""
+
+    def __new__(
+        cls,
+        severity: Literal["error", "warning"],
+        message: str,
+        file: str,
+        line: int,
+        column: int,
+        end_line: int,
+        end_column: int,
+        hint: str | None = None,
+        notes: Sequence[Note] = ...,
+        snippet: str = ...,
+        styled: str | None = None,
+    ) -> Diagnostic: ...
+    @property
+    def severity(self) -> Literal["error", "warning"]: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def file(self) -> str: ...
+    @property
+    def line(self) -> int: ...
+    @property
+    def column(self) -> int: ...
+    @property
+    def end_line(self) -> int: ...
+    @property
+    def end_column(self) -> int: ...
+    @property
+    def hint(self) -> str | None: ...
+    @property
+    def notes(self) -> list[Note]: ...
+    @property
+    def snippet(self) -> str:
+        """The diagnostic rendered rustc-style, without colours."""
+    @property
+    def is_error(self) -> bool: ...
+    def render(self, color: bool = False) -> str: ...
+    def __reduce__(self) -> tuple[type[Diagnostic], tuple[object, ...]]: ...
+
+@final
+class Compilation:
+    """The outcome of compiling one root file."""
+
+    @property
+    def root(self) -> str: ...
+    @property
+    def files(self) -> list[str]: ...
+    @property
+    def has_errors(self) -> bool: ...
+    @property
+    def diagnostics(self) -> list[Diagnostic]: ...
+    @property
+    def errors(self) -> list[Diagnostic]: ...
+    @property
+    def warnings(self) -> list[Diagnostic]: ...
+    def render(self, color: bool = False) -> str: ...
+    def ir_json(self) -> str:
+        """The resolved IR as JSON; raises ThriftParseError when there were errors."""
+
+def compile_idl(
+    path: str | os.PathLike[str], include_dirs: Sequence[str | os.PathLike[str]] = ...
+) -> Compilation: ...
+def compile_idl_source(
+    name: str, text: str, include_dirs: Sequence[str | os.PathLike[str]] = ...
+) -> Compilation: ...
