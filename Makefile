@@ -36,7 +36,7 @@ lint: setup
 	$(BIN)/ruff format --check $(PY_DIRS)
 	$(BIN)/mypy
 
-bench: setup
+bench:
 	cargo bench -p thrifthive-idl
 
 fuzz:
@@ -45,4 +45,4 @@ fuzz:
 clean:
 	cargo clean
 	rm -rf .venv .stamps fuzz/target python/thrifthive/_native*.so \
-		.pytest_cache .ruff_cache .mypy_cache
+		.pytest_cache .ruff_cache .mypy_cache .hypothesis

@@ -72,9 +72,24 @@ install_requirements() {
   echo "$key" >"$STAMPS/requirements"
 }
 
+# Prints the workspace crates thrifthive-py is built from: itself and, transitively, the
+# thrifthive-* crates its Cargo.toml names.
+extension_crates() {
+  local todo=(thrifthive-py) seen=" " crate
+  while [ ${#todo[@]} -gt 0 ]; do
+    crate=${todo[0]}
+    todo=("${todo[@]:1}")
+    case "$seen" in *" $crate "*) continue ;; esac
+    seen+="$crate "
+    echo "crates/$crate"
+    mapfile -t -O ${#todo[@]} todo < <(grep -oE '^thrifthive-[a-z0-9-]+' "crates/$crate/Cargo.toml")
+  done
+}
+
 build_extension() {
   local sources key
-  mapfile -t sources < <(find crates -type f \( -path '*/src/*.rs' -o -name Cargo.toml -o -name build.rs \))
+  mapfile -t sources < <(find $(extension_crates) -type f \
+    \( -path '*/src/*' -o -name Cargo.toml -o -name build.rs \))
   key=$(inputs_hash Cargo.toml Cargo.lock pyproject.toml "${sources[@]}")
   if up_to_date extension "$key" && compgen -G 'python/thrifthive/_native*.so' >/dev/null \
     && [ -x "$VENV/bin/thrifthive" ]; then

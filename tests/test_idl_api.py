@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import pickle
 import threading
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import thrifthive
 from thrifthive import idl
@@ -129,6 +132,18 @@ def test_notes_point_at_the_first_definition(write_idl: WriteIdl) -> None:
     assert pickle.loads(pickle.dumps(note)) == note
 
 
+def test_diagnostics_are_values() -> None:
+    note = thrifthive.Note("a.thrift", 1, 8, "first defined here")
+    d = thrifthive.Diagnostic("warning", "odd", "a.thrift", 2, 3, 2, 6, hint="h", notes=[note])
+    assert (d.snippet, d.render(color=True)) == ("", "")
+    assert d.notes == [note]
+    assert pickle.loads(pickle.dumps(d)) == d
+    assert d != thrifthive.Diagnostic("warning", "odd", "a.thrift", 2, 3, 2, 6)
+    assert repr(d) == "<Diagnostic warning at a.thrift:2:3: odd>"
+    with pytest.raises(ValueError, match="severity"):
+        thrifthive.Diagnostic("fatal", "odd", "a.thrift", 2, 3, 2, 6)  # type: ignore[arg-type]
+
+
 def test_include_dirs_must_be_a_list() -> None:
     with pytest.raises(TypeError, match="list of directories"):
         idl.compile(EXAMPLES / "user_service.thrift", include_dirs="examples")
@@ -149,6 +164,25 @@ def test_compiles_from_several_threads() -> None:
         t.join()
     assert len(results) == 80
     assert len(set(results)) == 1
+
+
+IDL_PIECES = [
+    *"{}()<>[],;:=&*.\"'/#\n \t-+0123456789abcxyzAZ_",
+    *["struct ", "enum ", "service ", "include ", "typedef ", "const ", "i32 ", "list<", "map<"],
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(IDL_PIECES), max_size=60).map("".join) | st.text(max_size=200))
+def test_arbitrary_text_gives_an_ir_or_located_errors(text: str) -> None:
+    result = idl.analyze_source(text, name="fuzz.thrift")
+    if result.has_errors:
+        assert all(d.line >= 1 and d.column >= 1 and d.snippet for d in result.errors)
+        with pytest.raises(thrifthive.ThriftParseError):
+            result.ir_json()
+    else:
+        ir = json.loads(result.ir_json())
+        assert ir["files"][ir["root"]]["module"] == "fuzz"
 
 
 def test_version() -> None:

@@ -35,8 +35,8 @@ fn generate_idl() -> String {
         let _ = writeln!(idl, "  2: optional string name = \"struct {s}\",");
         let _ = writeln!(idl, "  3: list<string> tags,");
         let _ = writeln!(idl, "  4: map<string, i64> counters,");
-        let _ = writeln!(idl, "  5: Enum{} status = E{}_V1,", s % ENUMS, s % ENUMS);
-        let _ = writeln!(idl, "  6: Alias{} alias,", s % TYPEDEFS);
+        let _ = writeln!(idl, "  5: Enum{e} status = Enum{e}.E{e}_V1,", e = s % ENUMS);
+        let _ = writeln!(idl, "  6: Alias{} aliased,", s % TYPEDEFS);
         if s > 0 {
             let _ = writeln!(idl, "  7: optional Struct{} parent,", s - 1);
             let _ = writeln!(idl, "  8: set<Struct{}> siblings,", (s * 7) % s);
@@ -46,7 +46,10 @@ fn generate_idl() -> String {
         idl.push_str("}\n");
     }
     for x in 0..EXCEPTIONS {
-        let _ = writeln!(idl, "\nexception Error{x} {{\n  1: string message,\n  2: i32 code = {x},\n}}");
+        let _ = writeln!(
+            idl,
+            "\nexception Error{x} {{\n  1: string message,\n  2: i32 code = {x},\n}}"
+        );
     }
     for c in 0..CONSTS {
         match c % 3 {
@@ -54,7 +57,10 @@ fn generate_idl() -> String {
                 let _ = writeln!(idl, "const i32 CONST_{c} = {c}");
             }
             1 => {
-                let _ = writeln!(idl, "const list<string> CONST_{c} = [\"a\", \"b\", \"c{c}\"]");
+                let _ = writeln!(
+                    idl,
+                    "const list<string> CONST_{c} = [\"a\", \"b\", \"c{c}\"]"
+                );
             }
             _ => {
                 let _ = writeln!(
@@ -66,12 +72,16 @@ fn generate_idl() -> String {
         }
     }
     for v in 0..SERVICES {
-        let extends = if v > 0 { format!(" extends Service{}", v - 1) } else { String::new() };
+        let extends = if v > 0 {
+            format!(" extends Service{}", v - 1)
+        } else {
+            String::new()
+        };
         let _ = writeln!(idl, "\nservice Service{v}{extends} {{");
         for m in 0..4 {
             let _ = writeln!(
                 idl,
-                "  Struct{} call{v}_{m}(1: i64 id, 2: Alias{} alias) throws (1: Error{} err),",
+                "  Struct{} call{v}_{m}(1: i64 id, 2: Alias{} aliased) throws (1: Error{} err),",
                 (v + m) % STRUCTS,
                 (v + m) % TYPEDEFS,
                 (v + m) % EXCEPTIONS
@@ -92,7 +102,11 @@ fn main() {
     }
     // Checked once outside the timing: the generated IDL must be valid.
     let compilation = compile_source("generated.thrift", &idl, &Options::default());
-    assert!(!compilation.has_errors(), "{}", compilation.render_diagnostics(false));
+    assert!(
+        !compilation.has_errors(),
+        "{}",
+        compilation.render_diagnostics(false)
+    );
 
     let runs = 21;
     let mut times: Vec<Duration> = (0..runs)

@@ -85,20 +85,41 @@ impl Diagnostic {
             "{label_color}{}{label}{}: {}{}{}",
             palette.bold, palette.reset, palette.bold, self.message, palette.reset
         );
-        render_snippet(&mut out, sources, self.file, self.span, None, label_color, &palette);
+        // One gutter width for the whole diagnostic, so that every `|` and the hint line up.
+        let gutter = std::iter::once((self.file, self.span))
+            .chain(self.notes.iter().map(|n| (n.file, n.span)))
+            .map(|(file, span)| {
+                sources
+                    .file(file)
+                    .line_col(span.start)
+                    .line
+                    .to_string()
+                    .len()
+            })
+            .max()
+            .unwrap_or(1);
+        let primary = Snippet {
+            file: self.file,
+            span: self.span,
+            label: None,
+            caret_color: label_color,
+        };
+        primary.render(&mut out, sources, gutter, &palette);
         for note in &self.notes {
-            render_snippet(
-                &mut out,
-                sources,
-                note.file,
-                note.span,
-                Some(&note.message),
-                palette.blue,
-                &palette,
-            );
+            let snippet = Snippet {
+                file: note.file,
+                span: note.span,
+                label: Some(&note.message),
+                caret_color: palette.blue,
+            };
+            snippet.render(&mut out, sources, gutter, &palette);
         }
         if let Some(hint) = &self.hint {
-            let _ = writeln!(out, "  {}= hint:{} {hint}", palette.blue, palette.reset);
+            let _ = writeln!(
+                out,
+                "{:gutter$} {}= hint:{} {hint}",
+                "", palette.blue, palette.reset
+            );
         }
         out
     }
@@ -111,52 +132,71 @@ impl Diagnostic {
     }
 }
 
-fn render_snippet(
-    out: &mut String,
-    sources: &SourceMap,
+/// Lines longer than this are shown as a window around the caret.
+const MAX_SNIPPET_CHARS: usize = 100;
+
+/// One location shown as `--> file:line:col`, the line, and carets under the span.
+struct Snippet<'a> {
     file: FileId,
     span: Span,
-    label: Option<&str>,
-    caret_color: &str,
-    palette: &Palette,
-) {
-    let source = sources.file(file);
-    let start = source.line_col(span.start);
-    let end = source.line_col(span.end.max(span.start));
-    let line_text = source.line_text(start.line);
-    let gutter = start.line.to_string().len();
-    let blue = palette.blue;
-    let reset = palette.reset;
-    let _ = writeln!(
-        out,
-        "{:gutter$}{blue}-->{reset} {}:{}:{}",
-        "",
-        source.path.display(),
-        start.line,
-        start.col
-    );
-    let _ = writeln!(out, "{:gutter$} {blue}|{reset}", "");
-    let _ = writeln!(
-        out,
-        "{blue}{}{reset} {blue}|{reset} {}",
-        start.line,
-        line_text.replace('\t', " ")
-    );
-    let line_chars = line_text.chars().count() as u32;
-    let width = if end.line == start.line {
-        end.col.saturating_sub(start.col).max(1)
-    } else {
-        (line_chars + 1).saturating_sub(start.col).max(1)
-    };
-    let label = label.map(|l| format!(" {l}")).unwrap_or_default();
-    let _ = writeln!(
-        out,
-        "{:gutter$} {blue}|{reset} {:pad$}{caret_color}{}{label}{reset}",
-        "",
-        "",
-        "^".repeat(width as usize),
-        pad = (start.col - 1) as usize
-    );
+    label: Option<&'a str>,
+    caret_color: &'a str,
+}
+
+impl Snippet<'_> {
+    fn render(&self, out: &mut String, sources: &SourceMap, gutter: usize, palette: &Palette) {
+        let source = sources.file(self.file);
+        let start = source.line_col(self.span.start);
+        let end = source.line_col(self.span.end.max(self.span.start));
+        let line: Vec<char> = source.line_text(start.line).chars().collect();
+        let (blue, reset) = (palette.blue, palette.reset);
+        let _ = writeln!(
+            out,
+            "{:gutter$}{blue}-->{reset} {}:{}:{}",
+            "",
+            source.path.display(),
+            start.line,
+            start.col
+        );
+        let _ = writeln!(out, "{:gutter$} {blue}|{reset}", "");
+
+        let caret_start = (start.col - 1) as usize;
+        let caret_end = if end.line == start.line {
+            (end.col - 1) as usize
+        } else {
+            line.len()
+        }
+        .max(caret_start + 1);
+        let window_start = caret_start.saturating_sub(MAX_SNIPPET_CHARS / 2);
+        let window_start = if line.len() <= MAX_SNIPPET_CHARS {
+            0
+        } else {
+            window_start
+        };
+        let window_end = (window_start + MAX_SNIPPET_CHARS).min(line.len());
+        let prefix = if window_start > 0 { "..." } else { "" };
+        let suffix = if window_end < line.len() { "..." } else { "" };
+        let shown: String = line[window_start..window_end]
+            .iter()
+            .map(|&c| if c == '\t' { ' ' } else { c })
+            .collect();
+        let _ = writeln!(
+            out,
+            "{blue}{:>gutter$}{reset} {blue}|{reset} {prefix}{shown}{suffix}",
+            start.line
+        );
+        let pad = prefix.len() + caret_start - window_start;
+        let width = caret_end.min(window_end.max(caret_start + 1)) - caret_start;
+        let label = self.label.map(|l| format!(" {l}")).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{:gutter$} {blue}|{reset} {:pad$}{}{}{label}{reset}",
+            "",
+            "",
+            self.caret_color,
+            "^".repeat(width)
+        );
+    }
 }
 
 struct Palette {
@@ -190,7 +230,10 @@ impl Palette {
 }
 
 /// The candidate nearest to `name` by edit distance, if it is near enough to be a likely typo.
-pub fn closest_name<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn closest_name<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let limit = (name.chars().count() / 3).max(1);
     candidates
         .into_iter()
@@ -202,7 +245,10 @@ pub fn closest_name<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str
 }
 
 /// "did you mean `X`?" for the nearest candidate, if any.
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     closest_name(name, candidates).map(|c| format!("did you mean `{c}`?"))
 }
 

@@ -123,48 +123,68 @@ impl Loader<'_> {
             includes: Vec::new(),
         });
         self.loading.push(index);
-        let mut modules: HashMap<String, (usize, Span)> = HashMap::new();
+        let mut modules = HashMap::new();
         for (literal, span) in includes {
-            let Some(included) = self.load_include(index, &dir, &literal, span) else {
-                continue;
-            };
-            let module = self.files[included].module.clone();
-            match modules.get(&module) {
-                Some(&(first, first_span)) if first == included => {
-                    self.diagnostics.push(
-                        Diagnostic::warning(id, span, format!("`{literal}` is included twice"))
-                            .with_note(id, first_span, "first included here")
-                            .with_hint("remove the second include"),
-                    );
-                }
-                Some(&(_, first_span)) => {
-                    self.diagnostics.push(
-                        Diagnostic::error(
-                            id,
-                            span,
-                            format!("two included files share the module name `{module}`"),
-                        )
-                        .with_note(id, first_span, "the other file with that name is included here")
-                        .with_hint(
-                            "definitions are referred to as `module.Name` by file base name: \
-                             rename one of the files",
-                        ),
-                    );
-                }
-                None => {
-                    modules.insert(module, (included, span));
-                    self.files[index].includes.push(included);
-                }
+            if let Some(included) = self.load_include(index, &dir, &literal, span) {
+                self.link(index, included, &literal, span, &mut modules);
             }
         }
         self.loading.pop();
         index
     }
 
+    /// Records that file `from` includes file `included` (through `literal` at `span`), unless
+    /// it already includes that file or another file with the same module name. `modules` maps
+    /// the module names `from` includes so far to their file and include span.
+    fn link(
+        &mut self,
+        from: usize,
+        included: usize,
+        literal: &str,
+        span: Span,
+        modules: &mut HashMap<String, (usize, Span)>,
+    ) {
+        let id = self.files[from].id;
+        let module = &self.files[included].module;
+        let diagnostic = match modules.get(module) {
+            None => {
+                modules.insert(module.clone(), (included, span));
+                self.files[from].includes.push(included);
+                return;
+            }
+            Some(&(first, first_span)) if first == included => {
+                Diagnostic::warning(id, span, format!("`{literal}` is included twice"))
+                    .with_note(id, first_span, "first included here")
+                    .with_hint("remove the second include")
+            }
+            Some(&(_, first_span)) => Diagnostic::error(
+                id,
+                span,
+                format!("two included files share the module name `{module}`"),
+            )
+            .with_note(
+                id,
+                first_span,
+                "the other file with that name is included here",
+            )
+            .with_hint(
+                "definitions are referred to as `module.Name` by file base name: \
+                 rename one of the files",
+            ),
+        };
+        self.diagnostics.push(diagnostic);
+    }
+
     /// Finds, reads and loads one include of file `from`; `None` after reporting a problem.
     /// A cyclic include is reported but still linked, so that names across it resolve and the
     /// cycle is the only error shown.
-    fn load_include(&mut self, from: usize, dir: &Path, literal: &str, span: Span) -> Option<usize> {
+    fn load_include(
+        &mut self,
+        from: usize,
+        dir: &Path,
+        literal: &str,
+        span: Span,
+    ) -> Option<usize> {
         let from_id = self.files[from].id;
         let Some(path) = self.locate(dir, literal) else {
             let mut searched: Vec<String> = Vec::new();
@@ -174,11 +194,15 @@ impl Loader<'_> {
                 }
             }
             self.diagnostics.push(
-                Diagnostic::error(from_id, span, format!("cannot find included file `{literal}`"))
-                    .with_hint(format!(
-                        "searched {}; add the directory that holds it with `-I DIR`",
-                        searched.join(", ")
-                    )),
+                Diagnostic::error(
+                    from_id,
+                    span,
+                    format!("cannot find included file `{literal}`"),
+                )
+                .with_hint(format!(
+                    "searched {}; add the directory that holds it with `-I DIR`",
+                    searched.join(", ")
+                )),
             );
             return None;
         };
@@ -196,7 +220,9 @@ impl Loader<'_> {
                         span,
                         format!("cyclic include: {}", chain.join(" -> ")),
                     )
-                    .with_hint("move the definitions both files need into a third file that both include"),
+                    .with_hint(
+                        "move the definitions both files need into a third file that both include",
+                    ),
                 );
             }
             return Some(loaded);
@@ -207,11 +233,14 @@ impl Loader<'_> {
                 Some(self.load(path, dir, literal.to_string(), text))
             }
             Err(error) => {
-                self.diagnostics.push(Diagnostic::error(
-                    from_id,
-                    span,
-                    format!("cannot read included file `{}`: {error}", path.display()),
-                ));
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        from_id,
+                        span,
+                        format!("cannot read included file `{}`: {error}", path.display()),
+                    )
+                    .with_hint("check the file's permissions and that it is UTF-8 text"),
+                );
                 None
             }
         }
@@ -235,7 +264,10 @@ fn canonical_key(path: &Path) -> PathBuf {
 }
 
 fn module_name(path: &Path) -> String {
-    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
     name.strip_suffix(".thrift").unwrap_or(&name).to_string()
 }
 
@@ -254,7 +286,10 @@ mod tests {
     #[test]
     fn module_name_is_the_base_name_without_extension() {
         assert_eq!(module_name(Path::new("a/b/shared.thrift")), "shared");
-        assert_eq!(module_name(Path::new("v0.16/ThriftTest.thrift")), "ThriftTest");
+        assert_eq!(
+            module_name(Path::new("v0.16/ThriftTest.thrift")),
+            "ThriftTest"
+        );
         assert_eq!(module_name(Path::new("noext")), "noext");
     }
 

@@ -35,9 +35,16 @@ fn options_for(path: &Path) -> Options {
 fn every_valid_corpus_file_compiles() {
     let mut files = Vec::new();
     thrift_files(&corpus_root(), &mut files);
-    assert!(files.len() >= 50, "expected the whole corpus, found {}", files.len());
+    assert!(
+        files.len() >= 50,
+        "expected the whole corpus, found {}",
+        files.len()
+    );
     let mut failures = Vec::new();
-    for path in files.iter().filter(|p| !p.ends_with("BrokenConstants.thrift")) {
+    for path in files
+        .iter()
+        .filter(|p| !p.ends_with("BrokenConstants.thrift"))
+    {
         let compilation = compile_file(path, &options_for(path));
         if compilation.has_errors() || compilation.program.is_none() {
             failures.push(compilation.render_diagnostics(false));
@@ -58,10 +65,21 @@ fn thrift_test_resolves_its_service_and_types() {
         .find(|s| s.name == "ThriftTest")
         .expect("service ThriftTest");
     let names: Vec<&str> = service.functions.iter().map(|f| f.name.as_str()).collect();
-    for expected in ["testVoid", "testString", "testStruct", "testMapMap", "testException", "testOneway"] {
+    for expected in [
+        "testVoid",
+        "testString",
+        "testStruct",
+        "testMapMap",
+        "testException",
+        "testOneway",
+    ] {
         assert!(names.contains(&expected), "missing {expected} in {names:?}");
     }
-    let oneway = service.functions.iter().find(|f| f.name == "testOneway").unwrap();
+    let oneway = service
+        .functions
+        .iter()
+        .find(|f| f.name == "testOneway")
+        .unwrap();
     assert!(oneway.oneway && oneway.return_type.is_none());
     assert!(root.structs.iter().any(|s| s.name == "Xtruct"));
 }
@@ -80,6 +98,12 @@ fn broken_constants_is_rejected_at_its_lines() {
             file.line_col(d.span.start).line
         })
         .collect();
-    assert!(error_lines.contains(&21), "no error at line 21: {error_lines:?}");
-    assert!(error_lines.contains(&24), "no error at line 24: {error_lines:?}");
+    assert!(
+        error_lines.contains(&21),
+        "no error at line 21: {error_lines:?}"
+    );
+    assert!(
+        error_lines.contains(&24),
+        "no error at line 24: {error_lines:?}"
+    );
 }

@@ -28,11 +28,18 @@ fn check_case(path: &Path, bless: bool) -> Result<(), String> {
         return Err(format!(
             "{}: expected {}, got:\n{rendered}",
             path.display(),
-            if expects_errors { "errors" } else { "no errors" }
+            if expects_errors {
+                "errors"
+            } else {
+                "no errors"
+            }
         ));
     }
     if compilation.diagnostics.is_empty() {
-        return Err(format!("{}: expected diagnostics, got none", path.display()));
+        return Err(format!(
+            "{}: expected diagnostics, got none",
+            path.display()
+        ));
     }
     if compilation.has_errors() == compilation.program.is_some() {
         return Err(format!(
@@ -45,8 +52,12 @@ fn check_case(path: &Path, bless: bool) -> Result<(), String> {
         fs::write(&snapshot, &rendered).map_err(|e| e.to_string())?;
         return Ok(());
     }
-    let expected = fs::read_to_string(&snapshot)
-        .map_err(|e| format!("{}: {e} (run with BLESS=1 to create it)", snapshot.display()))?;
+    let expected = fs::read_to_string(&snapshot).map_err(|e| {
+        format!(
+            "{}: {e} (run with BLESS=1 to create it)",
+            snapshot.display()
+        )
+    })?;
     if expected != rendered {
         return Err(format!(
             "{} differs from its snapshot.\n--- expected\n{expected}\n--- actual\n{rendered}",

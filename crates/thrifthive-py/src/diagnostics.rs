@@ -1,6 +1,7 @@
 //! IDL diagnostics as immutable, picklable Python values (`thrifthive.Diagnostic`,
 //! `thrifthive.Note`), converted once from `thrifthive_idl::Diagnostic` with its sources.
 
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 use thrifthive_idl::{Severity, SourceMap, Span};
@@ -127,8 +128,13 @@ impl Diagnostic {
         notes: Vec<Note>,
         snippet: String,
         styled: Option<String>,
-    ) -> Diagnostic {
-        Diagnostic {
+    ) -> PyResult<Diagnostic> {
+        if severity != "error" && severity != "warning" {
+            return Err(PyValueError::new_err(format!(
+                "severity must be \"error\" or \"warning\", not {severity:?}"
+            )));
+        }
+        Ok(Diagnostic {
             styled: styled.unwrap_or_else(|| snippet.clone()),
             severity,
             message,
@@ -140,7 +146,7 @@ impl Diagnostic {
             hint,
             notes,
             snippet,
-        }
+        })
     }
 
     #[getter]
@@ -219,5 +225,33 @@ impl Note {
             "<Note at {}:{}:{}: {}>",
             self.file, self.line, self.column, self.message
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn converts_spans_to_one_based_lines_and_character_columns() {
+        let mut sources = SourceMap::default();
+        let file = sources.add("é.thrift".into(), "struct A {\n  1: Föö f\n}\n".into());
+        // `Föö` starts at byte 16 and is 5 bytes long.
+        let d = thrifthive_idl::Diagnostic::error(file, Span::new(16, 21), "unknown type `Föö`")
+            .with_hint("did you mean `Foo`?")
+            .with_note(file, Span::new(7, 8), "in this struct");
+        let converted = Diagnostic::from_idl(&d, &sources);
+        assert_eq!(converted.severity, "error");
+        assert_eq!(converted.file, "é.thrift");
+        assert_eq!((converted.line, converted.column), (2, 6));
+        assert_eq!((converted.end_line, converted.end_column), (2, 9));
+        assert_eq!(converted.hint.as_deref(), Some("did you mean `Foo`?"));
+        let note = &converted.notes[0];
+        assert_eq!(
+            (note.line, note.column, note.message.as_str()),
+            (1, 8, "in this struct")
+        );
+        assert_eq!(converted.snippet, d.render(&sources, false));
+        assert_eq!(converted.styled, d.render(&sources, true));
     }
 }

@@ -31,10 +31,9 @@ pub fn parse_error(
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
 ) -> PyErr {
-    match build_parse_error(py, root, errors, warnings) {
-        Ok(err) => err,
-        Err(err) => err,
-    }
+    // Setting an attribute on a fresh exception cannot fail in practice; if it did, that
+    // failure is the better report.
+    build_parse_error(py, root, errors, warnings).unwrap_or_else(|err| err)
 }
 
 fn build_parse_error(
@@ -52,10 +51,10 @@ fn build_parse_error(
         1 => "1 error".to_string(),
         n => format!("{n} errors"),
     };
-    let rendered: String = errors.iter().map(|d| d.snippet.clone() + "\n").collect();
+    let rendered: Vec<&str> = errors.iter().map(|d| d.snippet.trim_end()).collect();
     let message = format!(
         "could not compile `{root}`: {count}\n\n{}",
-        rendered.trim_end()
+        rendered.join("\n\n")
     );
 
     let err = ThriftParseError::new_err(message);

@@ -46,12 +46,21 @@ pub enum WireError {
     /// The input ended in the middle of a value.
     UnexpectedEof { offset: usize },
     /// A length is above its configured limit.
-    SizeLimit { what: LengthOf, len: u64, limit: u64 },
+    SizeLimit {
+        what: LengthOf,
+        len: u64,
+        limit: u64,
+    },
     /// A length is negative.
     NegativeSize { what: LengthOf, len: i64 },
     /// A length claims more data than the rest of the input can possibly hold; caught before
     /// anything is allocated for it.
-    LengthBeyondInput { what: LengthOf, len: u64, needed: u64, remaining: usize },
+    LengthBeyondInput {
+        what: LengthOf,
+        len: u64,
+        needed: u64,
+        remaining: usize,
+    },
     /// Structs and containers are nested deeper than the limit.
     DepthLimit { limit: usize },
     /// A message header with an unsupported protocol id or version.

@@ -46,7 +46,14 @@ impl Limits {
     /// Rejects an input larger than `max_message_size`.
     #[inline]
     pub(crate) fn check_message_size(&self, size: usize) -> Result<(), WireError> {
-        check_length(LengthOf::Message, size as i64, self.max_message_size, 0, usize::MAX).map(drop)
+        check_length(
+            LengthOf::Message,
+            size as i64,
+            self.max_message_size,
+            0,
+            usize::MAX,
+        )
+        .map(drop)
     }
 }
 

@@ -104,11 +104,10 @@ pub trait ProtocolReader<'a> {
     fn read_double(&mut self) -> Result<f64, WireError>;
     fn read_binary(&mut self) -> Result<Cow<'a, [u8]>, WireError>;
     fn read_string(&mut self) -> Result<Cow<'a, str>, WireError>;
-    /// A string's bytes without UTF-8 validation. In the binary and compact protocols this is
-    /// `read_binary`; in JSON it is the unescaped string, where `read_binary` decodes base64.
-    fn read_string_bytes(&mut self) -> Result<Cow<'a, [u8]>, WireError> {
-        self.read_binary()
-    }
+    /// A string's bytes without UTF-8 validation. In the binary and compact protocols these
+    /// are the bytes `read_binary` returns; in JSON the unescaped string, where `read_binary`
+    /// decodes base64.
+    fn read_string_bytes(&mut self) -> Result<Cow<'a, [u8]>, WireError>;
     fn read_uuid(&mut self) -> Result<[u8; 16], WireError>;
 
     /// Bytes consumed so far.

@@ -39,7 +39,7 @@ pub fn lex(file: FileId, text: &str) -> Lexed {
         pos: 0,
         pending_doc: None,
         at_line_start: true,
-        stray_diagnostic: None,
+        stray_on_line: None,
         out: Lexed {
             tokens: Vec::with_capacity(text.len() / 4),
             diagnostics: Vec::new(),
@@ -57,9 +57,10 @@ struct Lexer<'a> {
     pos: usize,
     pending_doc: Option<Span>,
     at_line_start: bool,
-    /// The "unexpected character" diagnostic just emitted, extended while stray characters
-    /// follow one another so that `@@@` is one error, not three.
-    stray_diagnostic: Option<usize>,
+    /// The "unexpected character" diagnostic of the current line. It grows while stray
+    /// characters follow one another (`@@@` is one error), and other stray characters on the
+    /// same line add none: a line of garbage is one mistake.
+    stray_on_line: Option<usize>,
     out: Lexed,
 }
 
@@ -110,7 +111,6 @@ impl Lexer<'_> {
             doc: self.pending_doc.take(),
             first_on_line: std::mem::take(&mut self.at_line_start),
         });
-        self.stray_diagnostic = None;
     }
 
     fn error(&self, span: Span, message: impl Into<String>) -> Diagnostic {
@@ -130,6 +130,7 @@ impl Lexer<'_> {
             match (self.peek_at(self.pos), self.peek_at(self.pos + 1)) {
                 (b'\n', _) => {
                     self.at_line_start = true;
+                    self.stray_on_line = None;
                     self.pos += 1;
                 }
                 (b' ' | b'\t' | b'\r', _) => self.pos += 1,
@@ -169,6 +170,7 @@ impl Lexer<'_> {
         }
         if body.contains(&b'\n') {
             self.at_line_start = true;
+            self.stray_on_line = None;
         }
     }
 
@@ -286,22 +288,30 @@ impl Lexer<'_> {
         loop {
             match self.bytes.get(self.pos).copied() {
                 None | Some(b'\n') => {
-                    self.out.literals.push_str(&self.text[chunk_start..self.pos]);
+                    self.out
+                        .literals
+                        .push_str(&self.text[chunk_start..self.pos]);
                     let end = self.text[..self.pos].trim_end_matches('\r').len();
                     let quote = quote as char;
-                    let hint =
-                        format!("close it with `{quote}` on the same line; strings cannot span lines");
-                    let unterminated = self.error(Span::new(start, end), "unterminated string literal");
+                    let hint = format!(
+                        "close it with `{quote}` on the same line; strings cannot span lines"
+                    );
+                    let unterminated =
+                        self.error(Span::new(start, end), "unterminated string literal");
                     self.report(unterminated.with_hint(hint));
                     break;
                 }
                 Some(byte) if byte == quote => {
-                    self.out.literals.push_str(&self.text[chunk_start..self.pos]);
+                    self.out
+                        .literals
+                        .push_str(&self.text[chunk_start..self.pos]);
                     self.pos += 1;
                     break;
                 }
                 Some(b'\\') => {
-                    self.out.literals.push_str(&self.text[chunk_start..self.pos]);
+                    self.out
+                        .literals
+                        .push_str(&self.text[chunk_start..self.pos]);
                     self.escape();
                     chunk_start = self.pos;
                 }
@@ -332,7 +342,10 @@ impl Lexer<'_> {
                 self.pos += escaped.len_utf8();
                 let message = format!("unknown escape sequence `\\{escaped}` in string literal");
                 let hint = "Thrift strings understand only \\\\, \\\", \\', \\n, \\r and \\t";
-                self.report(self.error(Span::new(backslash, self.pos), message).with_hint(hint));
+                self.report(
+                    self.error(Span::new(backslash, self.pos), message)
+                        .with_hint(hint),
+                );
                 return;
             }
         };
@@ -344,18 +357,18 @@ impl Lexer<'_> {
         let start = self.pos;
         let width = self.text[start..].chars().next().map_or(1, char::len_utf8);
         self.pos += width;
-        if let Some(index) = self.stray_diagnostic {
+        if let Some(index) = self.stray_on_line {
             let diagnostic = &mut self.out.diagnostics[index];
             if diagnostic.span.end as usize == start {
                 diagnostic.span.end = self.pos as u32;
                 let run = &self.text[diagnostic.span.start as usize..self.pos];
                 diagnostic.message = format!("unexpected characters `{run}`");
-                return;
             }
+            return;
         }
         let message = format!("unexpected character `{}`", &self.text[start..self.pos]);
         self.report(self.error(Span::new(start, self.pos), message));
-        self.stray_diagnostic = Some(self.out.diagnostics.len() - 1);
+        self.stray_on_line = Some(self.out.diagnostics.len() - 1);
     }
 }
 

@@ -29,7 +29,10 @@ fn words_keywords_and_dotted_identifiers() {
         ]
     );
     // A trailing dot is not part of the name.
-    assert_eq!(errors("a. b"), vec![("unexpected character `.`".into(), Span::new(1, 2))]);
+    assert_eq!(
+        errors("a. b"),
+        vec![("unexpected character `.`".into(), Span::new(1, 2))]
+    );
 }
 
 #[test]
@@ -105,7 +108,10 @@ fn bad_escapes_and_unterminated_strings() {
         errors("x = \"abc\r\ny"),
         vec![("unterminated string literal".into(), Span::new(4, 8))]
     );
-    assert_eq!(errors("'abc"), vec![("unterminated string literal".into(), Span::new(0, 4))]);
+    assert_eq!(
+        errors("'abc"),
+        vec![("unterminated string literal".into(), Span::new(0, 4))]
+    );
 }
 
 #[test]
@@ -115,7 +121,10 @@ fn comments_are_skipped_and_doc_comments_kept() {
     assert!(lexed.diagnostics.is_empty());
     let first = lexed.tokens[0];
     assert_eq!(first.kind, TokenKind::Keyword(Keyword::Struct));
-    assert_eq!(first.doc.map(|s| &text[s.start as usize..s.end as usize]), Some("/** doc */"));
+    assert_eq!(
+        first.doc.map(|s| &text[s.start as usize..s.end as usize]),
+        Some("/** doc */")
+    );
     assert!(first.first_on_line);
 }
 
@@ -136,18 +145,24 @@ fn unterminated_comment_is_reported_once() {
 }
 
 #[test]
-fn stray_characters_are_one_error_per_run() {
+fn stray_characters_are_one_error_per_line() {
     assert_eq!(
-        errors("a @@é b $"),
+        errors("a @@é b $\n$"),
         vec![
             ("unexpected characters `@@é`".into(), Span::new(2, 6)),
-            ("unexpected character `$`".into(), Span::new(9, 10)),
+            ("unexpected character `$`".into(), Span::new(11, 12)),
         ]
     );
-    assert_eq!(errors("- 5"), vec![("unexpected character `-`".into(), Span::new(0, 1))]);
+    assert_eq!(
+        errors("- 5"),
+        vec![("unexpected character `-`".into(), Span::new(0, 1))]
+    );
 }
 
 #[test]
 fn byte_order_mark_is_ignored() {
-    assert_eq!(kinds("\u{feff}i32"), vec![TokenKind::Keyword(Keyword::I32), TokenKind::Eof]);
+    assert_eq!(
+        kinds("\u{feff}i32"),
+        vec![TokenKind::Keyword(Keyword::I32), TokenKind::Eof]
+    );
 }

@@ -43,8 +43,8 @@ pub enum TokenKind {
 /// Where a string literal's unescaped value sits in [`crate::lexer::Lexed`]'s literal buffer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LiteralRange {
-    pub(crate) start: u32,
-    pub(crate) end: u32,
+    pub(super) start: u32,
+    pub(super) end: u32,
 }
 
 impl TokenKind {
@@ -57,13 +57,6 @@ impl TokenKind {
         matches!(
             self,
             TokenKind::RBrace | TokenKind::RParen | TokenKind::RBracket
-        )
-    }
-
-    pub fn is_opening_bracket(self) -> bool {
-        matches!(
-            self,
-            TokenKind::LBrace | TokenKind::LParen | TokenKind::LBracket
         )
     }
 
@@ -140,19 +133,21 @@ keywords! {
 }
 
 impl Keyword {
+    /// The keywords that begin a header or a definition.
+    pub const TOP_LEVEL: [Keyword; 10] = [
+        Keyword::Include,
+        Keyword::CppInclude,
+        Keyword::Namespace,
+        Keyword::Const,
+        Keyword::Typedef,
+        Keyword::Enum,
+        Keyword::Struct,
+        Keyword::Union,
+        Keyword::Exception,
+        Keyword::Service,
+    ];
+
     pub fn starts_top_level_item(self) -> bool {
-        matches!(
-            self,
-            Keyword::Include
-                | Keyword::CppInclude
-                | Keyword::Namespace
-                | Keyword::Const
-                | Keyword::Typedef
-                | Keyword::Enum
-                | Keyword::Struct
-                | Keyword::Union
-                | Keyword::Exception
-                | Keyword::Service
-        )
+        Keyword::TOP_LEVEL.contains(&self)
     }
 }

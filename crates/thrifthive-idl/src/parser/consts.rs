@@ -1,6 +1,7 @@
 //! Constant values: integers, doubles, strings, `true`/`false`, names of constants or enum
 //! values, lists `[a, b; c]` and maps `{k: v, …}` (which also write struct constants).
 
+use super::recovery::Items;
 use super::{PResult, Parser};
 use crate::ast::{ConstValue, ConstValueKind};
 use crate::lexer::{Keyword, TokenKind};
@@ -11,7 +12,9 @@ impl Parser<'_> {
         let kind = match token.kind {
             TokenKind::Int(value) => ConstValueKind::Int(value),
             TokenKind::Double(value) => ConstValueKind::Double(value),
-            TokenKind::Literal(range) => ConstValueKind::String(self.lexed.literal(range).to_owned()),
+            TokenKind::Literal(range) => {
+                ConstValueKind::String(self.lexed.literal(range).to_owned())
+            }
             TokenKind::Keyword(Keyword::True) => ConstValueKind::Bool(true),
             TokenKind::Keyword(Keyword::False) => ConstValueKind::Bool(false),
             TokenKind::Ident => ConstValueKind::Ident(self.text(token.span).to_owned()),
@@ -30,11 +33,13 @@ impl Parser<'_> {
     }
 
     fn const_list(&mut self) -> PResult<ConstValue> {
-        let open = self.bump();
-        self.nested(open.span, "constant", |parser| {
+        // The depth check comes before the `[` is consumed, so that recovery skips the whole
+        // too-deep list and leaves the enclosing list's `]` for it.
+        self.nested("constant", |parser| {
+            let open = parser.bump();
             let elements = parser.delimited(
                 open,
-                TokenKind::RBracket,
+                Items::ListElements,
                 || "the list".into(),
                 |parser| {
                     let element = parser.const_value()?;
@@ -50,9 +55,14 @@ impl Parser<'_> {
     }
 
     fn const_map(&mut self) -> PResult<ConstValue> {
-        let open = self.bump();
-        self.nested(open.span, "constant", |parser| {
-            let entries = parser.delimited(open, TokenKind::RBrace, || "the map".into(), Self::map_entry);
+        self.nested("constant", |parser| {
+            let open = parser.bump();
+            let entries = parser.delimited(
+                open,
+                Items::MapEntries,
+                || "the map".into(),
+                Self::map_entry,
+            );
             Ok(ConstValue {
                 kind: ConstValueKind::Map(entries),
                 span: parser.span_from(open.span),

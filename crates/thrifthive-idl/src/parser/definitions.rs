@@ -1,8 +1,10 @@
 //! Definitions: `const`, `typedef`, `enum`, `struct`/`union`/`exception` and `service`.
 
-use super::{PResult, Parser};
+use super::recovery::Items;
+use super::{PResult, Parser, Reported};
 use crate::ast::{Const, Enum, EnumValue, Ident, Service, StructKind, StructLike, Typedef};
 use crate::lexer::{Keyword, Token, TokenKind};
+use crate::source::Span;
 
 impl Parser<'_> {
     /// `const Type NAME = value [,;]?`
@@ -13,7 +15,10 @@ impl Parser<'_> {
         if self.eat(TokenKind::Eq).is_none() {
             let diagnostic = self
                 .expected(&format!("`=` after constant name `{}`", name.name))
-                .with_hint(format!("constants are written `const i32 {} = 1`", name.name));
+                .with_hint(format!(
+                    "constants are written `const i32 {} = 1`",
+                    name.name
+                ));
             return Err(self.report(diagnostic));
         }
         let value = self.const_value()?;
@@ -49,10 +54,10 @@ impl Parser<'_> {
     pub(super) fn enum_definition(&mut self) -> PResult<Enum> {
         let keyword = self.bump();
         let name = self.declared_name("an enum name")?;
-        let open = self.open_body(&name, "enum")?;
+        let open = self.open_body(&name, "enum", Items::EnumValues)?;
         let values = self.delimited(
             open,
-            TokenKind::RBrace,
+            Items::EnumValues,
             || format!("enum `{}`", name.name),
             Self::enum_value,
         );
@@ -85,7 +90,7 @@ impl Parser<'_> {
         })
     }
 
-    fn enum_number(&mut self) -> PResult<Option<(i64, crate::source::Span)>> {
+    fn enum_number(&mut self) -> PResult<Option<(i64, Span)>> {
         let token = self.peek();
         match token.kind {
             TokenKind::Int(value) => {
@@ -94,7 +99,9 @@ impl Parser<'_> {
             }
             TokenKind::Double(_) | TokenKind::Literal(_) => {
                 // `A = 1.5`: the value is wrong, the shape is right; go on without it.
-                let diagnostic = self.expected("an integer").with_hint("enum values are integers");
+                let diagnostic = self
+                    .expected("an integer")
+                    .with_hint("enum values are integers");
                 self.report(diagnostic);
                 self.bump();
                 Ok(None)
@@ -112,10 +119,10 @@ impl Parser<'_> {
         let what = self.text(keyword.span);
         let name = self.declared_name(&format!("a name after `{what}`"))?;
         let xsd_all = self.eat_keyword(Keyword::XsdAll).is_some();
-        let open = self.open_body(&name, what)?;
+        let open = self.open_body(&name, what, Items::Fields)?;
         let fields = self.delimited(
             open,
-            TokenKind::RBrace,
+            Items::Fields,
             || format!("{what} `{}`", name.name),
             Self::field,
         );
@@ -138,10 +145,10 @@ impl Parser<'_> {
             Some(_) => Some(self.extended_service()?),
             None => None,
         };
-        let open = self.open_body(&name, "service")?;
+        let open = self.open_body(&name, "service", Items::Functions)?;
         let functions = self.delimited(
             open,
-            TokenKind::RBrace,
+            Items::Functions,
             || format!("service `{}`", name.name),
             Self::function,
         );
@@ -165,8 +172,9 @@ impl Parser<'_> {
         }
     }
 
-    /// The `{` after a definition's name.
-    fn open_body(&mut self, name: &Ident, what: &str) -> PResult<Token> {
+    /// The `{` after a definition's name. When it is missing but the next line begins an item
+    /// of the body, parsing goes on as if it were there.
+    fn open_body(&mut self, name: &Ident, what: &str, items: Items) -> PResult<Token> {
         if let Some(open) = self.eat(TokenKind::LBrace) {
             return Ok(open);
         }
@@ -174,6 +182,18 @@ impl Parser<'_> {
         if self.at_keyword(Keyword::Extends) {
             diagnostic = diagnostic.with_hint("only services can extend another definition");
         }
-        Err(self.report(diagnostic))
+        let next = self.peek();
+        let body_follows = next.first_on_line && items.can_start_item(next.kind);
+        let missing_at = diagnostic.span;
+        self.report(diagnostic);
+        if !body_follows {
+            return Err(Reported);
+        }
+        Ok(Token {
+            kind: TokenKind::LBrace,
+            span: missing_at,
+            doc: None,
+            first_on_line: false,
+        })
     }
 }

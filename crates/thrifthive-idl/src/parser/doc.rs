@@ -24,7 +24,10 @@ pub(super) fn clean(raw: &str) -> Option<String> {
     for line in rest.iter_mut() {
         *line = line.get(indent..).unwrap_or("");
     }
-    let lines: Vec<&str> = lines.iter().map(|line| line.trim_end_matches([' ', '\t'])).collect();
+    let lines: Vec<&str> = lines
+        .iter()
+        .map(|line| line.trim_end_matches([' ', '\t']))
+        .collect();
     let first = lines.iter().position(|line| !line.is_empty())?;
     let last = lines.iter().rposition(|line| !line.is_empty())?;
     Some(lines[first..=last].join("\n"))
@@ -37,7 +40,7 @@ fn common_star_column(lines: &[&str]) -> Option<usize> {
         let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
         match line[indent..].chars().next() {
             None => continue,
-            Some('*') if column.map_or(true, |c| c == indent) => column = Some(indent),
+            Some('*') if column.unwrap_or(indent) == indent => column = Some(indent),
             Some(_) => return None,
         }
     }
@@ -57,7 +60,10 @@ mod tests {
     #[test]
     fn keeps_lines_without_a_common_star() {
         let raw = "/** First line\n    second line\n      third */";
-        assert_eq!(clean(raw).as_deref(), Some("First line\nsecond line\n  third"));
+        assert_eq!(
+            clean(raw).as_deref(),
+            Some("First line\nsecond line\n  third")
+        );
     }
 
     #[test]

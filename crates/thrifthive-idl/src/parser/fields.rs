@@ -2,6 +2,7 @@
 //! `doc? (ID ':')? (required|optional)? Type '&'? name ('=' value)? xsd_optional?
 //! xsd_nillable? (xsd_attrs '{' fields '}')? annotations? [,;]?`.
 
+use super::recovery::Items;
 use super::types::starts_type;
 use super::{PResult, Parser};
 use crate::ast::{Field, Requiredness};
@@ -79,7 +80,7 @@ impl Parser<'_> {
             let diagnostic = self.expected("`{` after `xsd_attrs`");
             return Err(self.report(diagnostic));
         };
-        self.delimited(open, TokenKind::RBrace, || "`xsd_attrs`".into(), Self::field);
+        self.delimited(open, Items::Fields, || "`xsd_attrs`".into(), Self::field);
         Ok(())
     }
 }

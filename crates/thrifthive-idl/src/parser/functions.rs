@@ -1,10 +1,12 @@
 //! Service functions: `doc? oneway? (Type | void) name '(' fields ')' (throws '(' fields ')')?
 //! annotations? [,;]?`.
 
-use super::{PResult, Parser};
+use super::recovery::Items;
+use super::{PResult, Parser, Reported};
 use crate::ast::{Field, Function, Ident};
 use crate::diagnostic::Diagnostic;
 use crate::lexer::{Keyword, Token, TokenKind};
+use crate::source::Span;
 
 impl Parser<'_> {
     pub(super) fn function(&mut self) -> PResult<Function> {
@@ -19,11 +21,17 @@ impl Parser<'_> {
                 (Some(ty), span)
             }
         };
+        if self.at(TokenKind::LParen) {
+            return Err(self.missing_return_type(return_span));
+        }
         let name = self.declared_name("a function name")?;
         let Some(open) = self.eat(TokenKind::LParen) else {
             let diagnostic = self
                 .expected(&format!("`(` after function name `{}`", name.name))
-                .with_hint(format!("write `{}()` when it takes no arguments", name.name));
+                .with_hint(format!(
+                    "write `{}()` when it takes no arguments",
+                    name.name
+                ));
             return Err(self.report(diagnostic));
         };
         let params = self.field_list(open, || format!("the parameters of `{}`", name.name));
@@ -45,9 +53,18 @@ impl Parser<'_> {
         })
     }
 
+    /// `get(1: i64 id)`: what was read as the return type is the function's name.
+    fn missing_return_type(&mut self, name: Span) -> Reported {
+        let name = self.text(name);
+        let diagnostic = self.expected("a function name").with_hint(format!(
+            "write the return type first: `void {name}(…)` or `i32 {name}(…)`"
+        ));
+        self.report(diagnostic)
+    }
+
     /// `oneway`, or its deprecated spelling `async` (with a warning). `async` is a keyword only
     /// in this place, and only when it is not itself the return type, as in `async get()`.
-    fn oneway(&mut self) -> Option<crate::source::Span> {
+    fn oneway(&mut self) -> Option<Span> {
         if let Some(oneway) = self.eat_keyword(Keyword::Oneway) {
             return Some(oneway.span);
         }
@@ -76,12 +93,10 @@ impl Parser<'_> {
                 .with_hint("write `throws (1: NotFound notFound)`");
             return Err(self.report(diagnostic));
         };
-        Ok(self.field_list(open, || {
-            format!("the throws clause of `{}`", function.name)
-        }))
+        Ok(self.field_list(open, || format!("the throws clause of `{}`", function.name)))
     }
 
     fn field_list(&mut self, open: Token, owner: impl Fn() -> String) -> Vec<Field> {
-        self.delimited(open, TokenKind::RParen, owner, Self::field)
+        self.delimited(open, Items::Parameters, owner, Self::field)
     }
 }

@@ -30,7 +30,10 @@ impl Parser<'_> {
         if let Some(definition) = first_definition {
             let word = self.text(keyword.span);
             let diagnostic = self
-                .error(keyword.span, format!("`{word}` must come before all definitions"))
+                .error(
+                    keyword.span,
+                    format!("`{word}` must come before all definitions"),
+                )
                 .with_hint("move it to the top of the file, above the first definition")
                 .with_note(self.file, definition, "first definition here");
             self.report(diagnostic);
@@ -89,16 +92,31 @@ impl Parser<'_> {
         })
     }
 
-    /// The error for `php_namespace foo` and the like, when `token` is such a word.
-    pub(super) fn legacy_namespace(&self, token: Token) -> Option<Diagnostic> {
+    /// The error for `php_namespace foo` and the like, when the current token is such a word.
+    pub(super) fn legacy_namespace(&self) -> Option<Diagnostic> {
+        let token = self.peek();
         let word = self.text(token.span);
-        let (_, scope) = LEGACY_NAMESPACES.iter().find(|(legacy, _)| *legacy == word)?;
+        let scope = legacy_namespace_scope(word)?;
         let next = self.nth(1);
         let name = match next.kind {
             TokenKind::Ident => self.text(next.span),
             _ => "NAME",
         };
         let message = format!("`{word}` is no longer supported by Thrift");
-        Some(self.error(token.span, message).with_hint(format!("write `namespace {scope} {name}`")))
+        Some(
+            self.error(token.span, message)
+                .with_hint(format!("write `namespace {scope} {name}`")),
+        )
     }
+}
+
+pub(super) fn is_legacy_namespace(word: &str) -> bool {
+    legacy_namespace_scope(word).is_some()
+}
+
+fn legacy_namespace_scope(word: &str) -> Option<&'static str> {
+    LEGACY_NAMESPACES
+        .iter()
+        .find(|(legacy, _)| *legacy == word)
+        .map(|(_, scope)| *scope)
 }

@@ -14,11 +14,12 @@ mod fields;
 mod functions;
 mod headers;
 mod names;
+mod program;
 mod recovery;
 mod types;
 
 use crate::ast;
-use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::diagnostic::Diagnostic;
 use crate::lexer::{self, Keyword, Lexed, Token, TokenKind};
 use crate::source::{FileId, Span};
 
@@ -33,7 +34,7 @@ pub struct ParseOutput {
 /// Diagnostics come in source order.
 pub fn parse(file: FileId, text: &str) -> ParseOutput {
     let mut lexed = lexer::lex(file, text);
-    let mut diagnostics = std::mem::take(&mut lexed.diagnostics);
+    let lexical_errors = std::mem::take(&mut lexed.diagnostics);
     let mut parser = Parser {
         file,
         text,
@@ -41,16 +42,57 @@ pub fn parse(file: FileId, text: &str) -> ParseOutput {
         pos: 0,
         depth: 0,
         diagnostics: Vec::new(),
+        skipped: Vec::new(),
+        base_type_suspects: Vec::new(),
+        errors: 0,
+        quiet: false,
     };
     let mut document = parser.document();
+    let mut diagnostics: Vec<Diagnostic> = lexical_errors
+        .into_iter()
+        .filter(|d| !parser.was_skipped(d.span.start))
+        .collect();
     diagnostics.append(&mut parser.diagnostics);
-    base_type_typos::check(file, &mut document, &mut diagnostics);
+    base_type_typos::check(
+        file,
+        text,
+        &parser.base_type_suspects,
+        &mut document,
+        &mut diagnostics,
+    );
     diagnostics.sort_by_key(|d| d.span.start);
     ParseOutput {
         document,
-        diagnostics,
+        diagnostics: first_error_of_each_line(text, diagnostics),
     }
 }
+
+/// Drops errors that follow another error on the same line: they are nearly always its
+/// consequences (a list left open makes every enclosing list end at the same token; a stray
+/// character or a broken string also upsets the parser), and one mistake should show once.
+/// `diagnostics` is in source order.
+fn first_error_of_each_line(text: &str, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut last_error_start: Option<usize> = None;
+    diagnostics
+        .into_iter()
+        .filter(|diagnostic| {
+            if !diagnostic.is_error() {
+                return true;
+            }
+            let start = diagnostic.span.start as usize;
+            let same_line =
+                last_error_start.is_some_and(|last| !text.as_bytes()[last..start].contains(&b'\n'));
+            if !same_line {
+                last_error_start = Some(start);
+            }
+            !same_line
+        })
+        .collect()
+}
+
+/// How deeply container types and constant values may nest; deeper input is rejected so that
+/// recursion stays far from the stack's limit.
+const MAX_NESTING: usize = 256;
 
 /// An error that has been reported; the caller recovers.
 struct Reported;
@@ -65,92 +107,20 @@ struct Parser<'a> {
     /// How many container types or constant lists/maps enclose the current position.
     depth: usize,
     diagnostics: Vec<Diagnostic>,
+    /// Byte ranges skipped while recovering from errors, in source order.
+    skipped: Vec<Span>,
+    /// Type names that may be misspelt base types, for [`base_type_typos`].
+    base_type_suspects: Vec<Span>,
+    /// How many errors were found, reported or not.
+    errors: usize,
+    /// Set by an error, cleared by the next item (field, value, function, …) parsed without
+    /// one, and at each top-level item. Errors found meanwhile go unreported: broken items
+    /// in a row are nearly always one mistake seen several times, e.g. functions read as
+    /// fields after a service's header was lost.
+    quiet: bool,
 }
 
-/// Keywords that start a definition, listed in "expected a definition" errors.
-const DEFINITION_KEYWORDS: [&str; 10] = [
-    "include",
-    "cpp_include",
-    "namespace",
-    "const",
-    "typedef",
-    "enum",
-    "struct",
-    "union",
-    "exception",
-    "service",
-];
-
 impl<'a> Parser<'a> {
-    fn document(&mut self) -> ast::Document {
-        let mut document = ast::Document::default();
-        let mut first_definition: Option<Span> = None;
-        loop {
-            let start = self.pos;
-            let token = self.peek();
-            let parsed = match token.kind {
-                TokenKind::Eof => return document,
-                TokenKind::Keyword(Keyword::Include | Keyword::CppInclude | Keyword::Namespace) => {
-                    self.header(first_definition)
-                        .map(|header| document.headers.push(header))
-                }
-                TokenKind::Keyword(keyword) if keyword.starts_top_level_item() => {
-                    self.definition(keyword).map(|definition| {
-                        first_definition.get_or_insert(token.span);
-                        document.definitions.push(definition);
-                    })
-                }
-                TokenKind::Ident => Err(self.unsupported_top_level_word(token)),
-                _ => Err(self.not_a_definition(token)),
-            };
-            if parsed.is_err() {
-                self.skip_to_top_level_item(start);
-            }
-        }
-    }
-
-    fn definition(&mut self, keyword: Keyword) -> PResult<ast::Definition> {
-        use ast::StructKind;
-        Ok(match keyword {
-            Keyword::Const => ast::Definition::Const(self.const_definition()?),
-            Keyword::Typedef => ast::Definition::Typedef(self.typedef()?),
-            Keyword::Enum => ast::Definition::Enum(self.enum_definition()?),
-            Keyword::Struct => ast::Definition::Struct(self.struct_like(StructKind::Struct)?),
-            Keyword::Union => ast::Definition::Struct(self.struct_like(StructKind::Union)?),
-            Keyword::Exception => {
-                ast::Definition::Struct(self.struct_like(StructKind::Exception)?)
-            }
-            _ => ast::Definition::Service(self.service()?),
-        })
-    }
-
-    fn not_a_definition(&mut self, token: Token) -> Reported {
-        let hint = match token.kind {
-            TokenKind::Comma | TokenKind::Semicolon => Some(
-                "remove it: only `const` and `typedef` definitions may end with `,` or `;`".into(),
-            ),
-            TokenKind::RBrace => Some("remove it: it closes nothing".into()),
-            _ => None,
-        };
-        let diagnostic = self.expected("a definition (`struct`, `enum`, `service`, …)");
-        self.report(diagnostic.with_optional_hint(hint))
-    }
-
-    /// A word where a definition should start: a misspelt keyword, or one that Thrift dropped.
-    fn unsupported_top_level_word(&mut self, token: Token) -> Reported {
-        let word = self.text(token.span);
-        if let Some(diagnostic) = self.legacy_namespace(token) {
-            return self.report(diagnostic);
-        }
-        if word == "senum" {
-            let diagnostic = self.error(token.span, "`senum` is no longer supported by Thrift");
-            return self.report(diagnostic.with_hint("use an `enum`, or `string` values"));
-        }
-        let hint = did_you_mean(word, DEFINITION_KEYWORDS);
-        let diagnostic = self.expected("a definition (`struct`, `enum`, `service`, …)");
-        self.report(diagnostic.with_optional_hint(hint))
-    }
-
     // ---- the token cursor ----
 
     fn peek(&self) -> Token {
@@ -236,31 +206,77 @@ impl<'a> Parser<'a> {
     }
 
     fn report(&mut self, diagnostic: Diagnostic) -> Reported {
+        self.errors += 1;
         // A file cut short by an unterminated comment has its error already; complaints about
         // what is missing at the end would only repeat it.
-        let at_end = diagnostic.span.start as usize >= self.text.len();
-        if !(at_end && self.lexed.ends_in_comment) {
+        let cut_short = self.peek().kind == TokenKind::Eof && self.lexed.ends_in_comment;
+        if !self.quiet && !cut_short {
             self.diagnostics.push(diagnostic);
+            self.quiet = true;
         }
         Reported
     }
 
-    /// "expected {what}, found {the current token}", pointing at the current token.
+    /// "expected {what}, found {the current token}". When the current token starts a line, or
+    /// is the end of file, this points just after the previous token: where something is
+    /// missing. Otherwise it points at the current token.
     fn expected(&self, what: &str) -> Diagnostic {
         let token = self.peek();
-        let message = format!("expected {what}, found {}", self.describe(token));
-        self.error(self.error_span(token), message)
-    }
-
-    /// Where to point at a token; at the end of file, just after the last real token, so that
-    /// the snippet shows the line where something is missing.
-    fn error_span(&self, token: Token) -> Span {
-        if token.kind == TokenKind::Eof {
+        let span = if token.first_on_line || token.kind == TokenKind::Eof {
             let end = self.previous_span().end as usize;
             Span::new(end, end)
         } else {
             token.span
+        };
+        self.expected_at(what, span)
+    }
+
+    /// "expected {what}, found {the current token}", pointing at that token, which is itself
+    /// out of place.
+    fn unexpected(&self, what: &str) -> Diagnostic {
+        self.expected_at(what, self.peek().span)
+    }
+
+    fn expected_at(&self, what: &str, span: Span) -> Diagnostic {
+        let found = self.describe(self.peek());
+        self.error(span, format!("expected {what}, found {found}"))
+    }
+
+    /// Reports a missing token. Parsing goes on as if it were there when the current token
+    /// fits what should follow it (`fits`); otherwise the caller recovers.
+    pub(super) fn expect_missing(
+        &mut self,
+        what: &str,
+        hint: Option<&str>,
+        fits: impl Fn(TokenKind) -> bool,
+    ) -> PResult<()> {
+        let diagnostic = self
+            .expected(what)
+            .with_optional_hint(hint.map(str::to_owned));
+        let fits = fits(self.peek().kind);
+        self.report(diagnostic);
+        if fits {
+            Ok(())
+        } else {
+            Err(Reported)
         }
+    }
+
+    /// Runs `parse`, which starts at the current token, one nesting level deeper; refuses to go
+    /// past [`MAX_NESTING`].
+    pub(super) fn nested<T>(
+        &mut self,
+        what: &str,
+        parse: impl FnOnce(&mut Self) -> PResult<T>,
+    ) -> PResult<T> {
+        if self.depth >= MAX_NESTING {
+            let message = format!("{what} nested more than {MAX_NESTING} levels deep");
+            return Err(self.report(self.error(self.peek().span, message)));
+        }
+        self.depth += 1;
+        let parsed = parse(self);
+        self.depth -= 1;
+        parsed
     }
 
     fn describe(&self, token: Token) -> String {

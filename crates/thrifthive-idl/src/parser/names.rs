@@ -7,6 +7,7 @@ use super::{PResult, Parser};
 use crate::ast::{Ident, TypeKind, TypeRef};
 use crate::diagnostic::did_you_mean;
 use crate::lexer::{Keyword, Token, TokenKind};
+use crate::source::Span;
 
 impl Parser<'_> {
     /// The name a definition, function or enum value declares; `what` names it in errors
@@ -74,7 +75,10 @@ impl Parser<'_> {
         self.bump();
         let ident = self.ident(token);
         if ident.name.contains('.') {
-            let message = format!("`{}` cannot be declared: a name cannot contain `.`", ident.name);
+            let message = format!(
+                "`{}` cannot be declared: a name cannot contain `.`",
+                ident.name
+            );
             let hint = "dots only join an include's name to a definition, as in `shared.User`";
             self.report(self.error(ident.span, message).with_hint(hint));
         }
@@ -82,7 +86,7 @@ impl Parser<'_> {
     }
 
     /// The text of a span when it is short and on one line, to quote it in a message.
-    pub(super) fn short_text(&self, span: crate::source::Span) -> Option<&str> {
+    fn short_text(&self, span: Span) -> Option<&str> {
         let text = self.text(span);
         (text.len() <= 40 && !text.contains('\n')).then_some(text)
     }

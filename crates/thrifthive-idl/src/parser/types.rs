@@ -1,14 +1,11 @@
 //! Types (`i32`, `list<T>`, `map cpp_type "…" <K, V>`, `shared.User`) and the annotations
 //! `(key = "value", flag)` that may follow types, fields, functions and definitions.
 
-use super::{PResult, Parser};
+use super::base_type_typos;
+use super::recovery::Items;
+use super::{PResult, Parser, Reported};
 use crate::ast::{Annotation, BaseType, TypeKind, TypeRef};
 use crate::lexer::{Keyword, Token, TokenKind};
-use crate::source::Span;
-
-/// How deeply container types and constant values may nest; deeper input is rejected so that
-/// recursion stays far from the stack's limit.
-pub(super) const MAX_NESTING: usize = 256;
 
 impl Parser<'_> {
     /// A type; `what` names it in the error when there is none ("a field type").
@@ -16,6 +13,9 @@ impl Parser<'_> {
         let token = self.peek();
         let kind = match token.kind {
             TokenKind::Ident => {
+                if base_type_typos::is_suspect(self.text(token.span)) {
+                    self.base_type_suspects.push(token.span);
+                }
                 // Apache's grammar allows no annotations after a named type.
                 self.bump();
                 return Ok(TypeRef {
@@ -46,7 +46,7 @@ impl Parser<'_> {
         })
     }
 
-    fn not_a_type(&mut self, what: &str) -> super::Reported {
+    fn not_a_type(&mut self, what: &str) -> Reported {
         let mut diagnostic = self.expected(what);
         if self.at_keyword(Keyword::Void) {
             diagnostic = diagnostic.with_hint("`void` may only be a function's return type");
@@ -57,8 +57,8 @@ impl Parser<'_> {
     /// `map<K, V>`, `set<T>`, `list<T>`, with `cpp_type "…"` after the keyword (or, for lists,
     /// after the `>` too, as Apache 0.17 wrote it) and annotations at the end.
     fn container_type(&mut self) -> PResult<TypeRef> {
-        let keyword = self.bump();
-        self.nested(keyword.span, "type", |parser| {
+        self.nested("type", |parser| {
+            let keyword = parser.bump();
             let mut cpp_type = parser.cpp_type()?;
             let name = parser.text(keyword.span);
             if parser.eat(TokenKind::Lt).is_none() {
@@ -105,24 +105,6 @@ impl Parser<'_> {
         })
     }
 
-    /// Reports a missing token. Parsing goes on as if it were there when the current token
-    /// fits what should follow it (`fits`); otherwise the caller recovers.
-    pub(super) fn expect_missing(
-        &mut self,
-        what: &str,
-        hint: Option<&str>,
-        fits: impl Fn(TokenKind) -> bool,
-    ) -> PResult<()> {
-        let diagnostic = self.expected(what).with_optional_hint(hint.map(str::to_owned));
-        let fits = fits(self.peek().kind);
-        self.report(diagnostic);
-        if fits {
-            Ok(())
-        } else {
-            Err(super::Reported)
-        }
-    }
-
     fn cpp_type(&mut self) -> PResult<Option<String>> {
         if self.eat_keyword(Keyword::CppType).is_none() {
             return Ok(None);
@@ -142,23 +124,6 @@ impl Parser<'_> {
         }
     }
 
-    /// Runs `parse` one nesting level deeper, refusing to go past [`MAX_NESTING`].
-    pub(super) fn nested<T>(
-        &mut self,
-        at: Span,
-        what: &str,
-        parse: impl FnOnce(&mut Self) -> PResult<T>,
-    ) -> PResult<T> {
-        if self.depth >= MAX_NESTING {
-            let message = format!("{what} nested more than {MAX_NESTING} levels deep");
-            return Err(self.report(self.error(at, message)));
-        }
-        self.depth += 1;
-        let parsed = parse(self);
-        self.depth -= 1;
-        parsed
-    }
-
     /// `(key = "value", flag; …)` when the current token is `(`; no annotations otherwise.
     pub(super) fn annotations(&mut self) -> Vec<Annotation> {
         let Some(open) = self.eat(TokenKind::LParen) else {
@@ -166,7 +131,7 @@ impl Parser<'_> {
         };
         self.delimited(
             open,
-            TokenKind::RParen,
+            Items::Annotations,
             || "the annotations".into(),
             Self::annotation,
         )

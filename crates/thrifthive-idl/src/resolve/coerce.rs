@@ -5,6 +5,7 @@
 //! map from field names to values. Every mismatch is reported, not only the first.
 
 use super::consts::Reference;
+use super::scope::name_list;
 use super::Resolver;
 use crate::ast::{ConstValue, ConstValueKind as Written, StructKind};
 use crate::diagnostic::{did_you_mean, Diagnostic};
@@ -29,8 +30,12 @@ impl<'a> Resolver<'a> {
             (Written::String(s), Ty::String | Ty::Binary) => Value::String(s.clone()),
             (Written::String(s), Ty::Uuid) => return self.uuid(file, s, span),
             (Written::Int(i), Ty::Enum { def }) => return self.enum_number(file, *i, span, *def),
-            (Written::List(items), Ty::List { elem }) => Value::List(self.coerce_each(file, items, elem)?),
-            (Written::List(items), Ty::Set { elem }) => Value::Set(self.coerce_each(file, items, elem)?),
+            (Written::List(items), Ty::List { elem }) => {
+                Value::List(self.coerce_each(file, items, elem)?)
+            }
+            (Written::List(items), Ty::Set { elem }) => {
+                Value::Set(self.coerce_each(file, items, elem)?)
+            }
             // An empty container may be written with either kind of bracket.
             (Written::Map(pairs), Ty::List { .. }) if pairs.is_empty() => Value::List(Vec::new()),
             (Written::Map(pairs), Ty::Set { .. }) if pairs.is_empty() => Value::Set(Vec::new()),
@@ -48,7 +53,9 @@ impl<'a> Resolver<'a> {
                 }
                 complete.then_some(Value::Map(entries))?
             }
-            (Written::Map(pairs), Ty::Struct { def }) => return self.coerce_struct(file, pairs, span, *def),
+            (Written::Map(pairs), Ty::Struct { def }) => {
+                return self.coerce_struct(file, pairs, span, *def)
+            }
             (written, _) => {
                 self.mismatch(file, span, ty, &describe(written));
                 return None;
@@ -57,7 +64,12 @@ impl<'a> Resolver<'a> {
         Some(coerced)
     }
 
-    fn coerce_each(&mut self, file: usize, items: &'a [ConstValue], elem: &Ty) -> Option<Vec<Value>> {
+    fn coerce_each(
+        &mut self,
+        file: usize,
+        items: &'a [ConstValue],
+        elem: &Ty,
+    ) -> Option<Vec<Value>> {
         let mut values = Vec::with_capacity(items.len());
         let mut complete = true;
         for item in items {
@@ -115,14 +127,29 @@ impl<'a> Resolver<'a> {
         let decl = &self.enums[def.file as usize][def.index as usize];
         let name = decl.name.clone();
         let Ok(number) = i32::try_from(value) else {
-            self.mismatch(file, span, &Ty::Enum { def }, &format!("{value}, which does not fit i32"));
+            self.mismatch(
+                file,
+                span,
+                &Ty::Enum { def },
+                &format!("{value}, which does not fit i32"),
+            );
             return None;
         };
         if !decl.values.iter().any(|v| v.value == number) {
-            let example = decl.values.first().map(|v| format!(", e.g. `{name}.{}`", v.name));
+            let example = decl
+                .values
+                .first()
+                .map(|v| format!(", e.g. `{name}.{}`", v.name));
             self.diagnostics.push(
-                Diagnostic::warning(self.file_id(file), span, format!("{value} is not a value of enum `{name}`"))
-                    .with_hint(format!("name one of its values{}", example.unwrap_or_default())),
+                Diagnostic::warning(
+                    self.file_id(file),
+                    span,
+                    format!("{value} is not a value of enum `{name}`"),
+                )
+                .with_hint(format!(
+                    "name one of its values{}",
+                    example.unwrap_or_default()
+                )),
             );
         }
         Some(Value::Int(value))
@@ -134,23 +161,35 @@ impl<'a> Resolver<'a> {
                 Ty::Enum { def: wanted } if *wanted == def => Some(Value::Int(value.into())),
                 Ty::Enum { def: wanted } => {
                     let wanted_enum = &self.enums[wanted.file as usize][wanted.index as usize];
-                    let example = wanted_enum.values.first().map(|v| format!(", e.g. `{}.{}`", wanted_enum.name, v.name));
-                    let hint = format!("name a value of `{}`{}", wanted_enum.name, example.unwrap_or_default());
+                    let example = wanted_enum
+                        .values
+                        .first()
+                        .map(|v| format!(", e.g. `{}.{}`", wanted_enum.name, v.name));
+                    let hint = format!(
+                        "name a value of `{}`{}",
+                        wanted_enum.name,
+                        example.unwrap_or_default()
+                    );
                     let message = format!(
                         "`{name}` is a value of enum `{}`, not of `{}`",
-                        self.enums[def.file as usize][def.index as usize].name,
-                        wanted_enum.name
+                        self.enums[def.file as usize][def.index as usize].name, wanted_enum.name
                     );
-                    self.diagnostics.push(Diagnostic::error(self.file_id(file), span, message).with_hint(hint));
+                    self.diagnostics
+                        .push(Diagnostic::error(self.file_id(file), span, message).with_hint(hint));
                     None
                 }
-                Ty::Byte | Ty::I16 | Ty::I32 | Ty::I64 => self.integer(file, value.into(), span, ty),
+                Ty::Byte | Ty::I16 | Ty::I32 | Ty::I64 => {
+                    self.integer(file, value.into(), span, ty)
+                }
                 _ => {
                     self.mismatch(file, span, ty, &format!("the enum value `{name}`"));
                     None
                 }
             },
-            Reference::Const { file: target, index } => {
+            Reference::Const {
+                file: target,
+                index,
+            } => {
                 let (declared, value) = self.const_value(target, index, file, span)?;
                 if declared == *ty {
                     return Some(value);
@@ -162,7 +201,15 @@ impl<'a> Resolver<'a> {
 
     /// Checks constant `index` of `target` again, against the type wanted where `name` refers
     /// to it; a problem is reported at the reference, since the constant itself is fine.
-    fn coerce_referenced(&mut self, file: usize, name: &str, span: Span, ty: &Ty, target: usize, index: usize) -> Option<Value> {
+    fn coerce_referenced(
+        &mut self,
+        file: usize,
+        name: &str,
+        span: Span,
+        ty: &Ty,
+        target: usize,
+        index: usize,
+    ) -> Option<Value> {
         let decl = self.scopes[target].consts[index];
         let mark = self.diagnostics.len();
         let coerced = self.coerce(target, &decl.value, ty);
@@ -173,15 +220,29 @@ impl<'a> Resolver<'a> {
         let diagnostic = Diagnostic::error(
             self.file_id(file),
             span,
-            format!("constant `{name}` does not fit `{}`: {}", self.type_name(ty), problem.message),
+            format!(
+                "constant `{name}` does not fit `{}`: {}",
+                self.type_name(ty),
+                problem.message
+            ),
         )
-        .with_note(self.file_id(target), decl.name.span, "the constant is defined here")
+        .with_note(
+            self.file_id(target),
+            decl.name.span,
+            "the constant is defined here",
+        )
         .with_optional_hint(problem.hint);
         self.diagnostics.push(diagnostic);
         None
     }
 
-    fn coerce_struct(&mut self, file: usize, pairs: &'a [(ConstValue, ConstValue)], span: Span, def: DefRef) -> Option<Value> {
+    fn coerce_struct(
+        &mut self,
+        file: usize,
+        pairs: &'a [(ConstValue, ConstValue)],
+        span: Span,
+        def: DefRef,
+    ) -> Option<Value> {
         let (def_file, def_index) = (def.file as usize, def.index as usize);
         let decl = self.scopes[def_file].structs[def_index];
         let mut complete = true;
@@ -190,7 +251,11 @@ impl<'a> Resolver<'a> {
                 Diagnostic::error(
                     self.file_id(file),
                     span,
-                    format!("a union holds one field, but this value of `{}` sets {}", decl.name.name, pairs.len()),
+                    format!(
+                        "a union holds one field, but this value of `{}` sets {}",
+                        decl.name.name,
+                        pairs.len()
+                    ),
                 )
                 .with_hint("keep one of the fields"),
             );
@@ -201,8 +266,12 @@ impl<'a> Resolver<'a> {
             let Written::String(field_name) = &key.kind else {
                 let found = describe(&key.kind);
                 self.diagnostics.push(
-                    Diagnostic::error(self.file_id(file), key.span, format!("expected a field name in quotes, found {found}"))
-                        .with_hint(how_to_write(&Ty::Struct { def })),
+                    Diagnostic::error(
+                        self.file_id(file),
+                        key.span,
+                        format!("expected a field name in quotes, found {found}"),
+                    )
+                    .with_hint(how_to_write(&Ty::Struct { def })),
                 );
                 complete = false;
                 continue;
@@ -221,14 +290,23 @@ impl<'a> Resolver<'a> {
                         key.span,
                         format!("{kind} `{}` has no field `{field_name}`", decl.name.name),
                     )
-                    .with_note(self.file_id(def_file), decl.name.span, format!("the {kind} is defined here"))
-                    .with_optional_hint(did_you_mean(field_name, names)),
+                    .with_note(
+                        self.file_id(def_file),
+                        decl.name.span,
+                        format!("the {kind} is defined here"),
+                    )
+                    .with_hint(
+                        did_you_mean(field_name, names.clone())
+                            .unwrap_or_else(|| name_list(&decl.name.name, "fields", names)),
+                    ),
                 );
                 complete = false;
                 continue;
             };
             let sig = layout.fields[position].clone();
-            let field_value = sig.ty.and_then(|field_ty| self.coerce(file, value, &field_ty));
+            let field_value = sig
+                .ty
+                .and_then(|field_ty| self.coerce(file, value, &field_ty));
             match field_value {
                 Some(value) => fields.push(FieldValue {
                     id: sig.id,
@@ -261,7 +339,10 @@ fn how_to_write(ty: &Ty) -> &'static str {
         Ty::Byte | Ty::I16 | Ty::I32 | Ty::I64 => "write an integer",
         Ty::Double => "write a number, e.g. `1.5`",
         Ty::String | Ty::Binary => "write a string in quotes",
-        Ty::Uuid => "write a UUID in quotes as \"xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\" (hex digits, braces allowed)",
+        Ty::Uuid => {
+            "write a UUID in quotes as \"xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\" \
+             (hex digits, braces allowed)"
+        }
         Ty::List { .. } | Ty::Set { .. } => "write the elements in brackets, e.g. `[1, 2]`",
         Ty::Map { .. } => "write the entries in braces, e.g. `{\"key\": 1}`",
         Ty::Enum { .. } => "name one of the enum's values, e.g. `Enum.VALUE`",
@@ -272,12 +353,16 @@ fn how_to_write(ty: &Ty) -> &'static str {
 /// The UUID in `text` in canonical form (lowercase 8-4-4-4-12 hex digits), if it is one. Braces
 /// around it are accepted, as in Apache's compiler.
 fn canonical_uuid(text: &str) -> Option<String> {
-    let inner = text.strip_prefix('{').and_then(|t| t.strip_suffix('}')).unwrap_or(text);
+    let inner = text
+        .strip_prefix('{')
+        .and_then(|t| t.strip_suffix('}'))
+        .unwrap_or(text);
     let groups: Vec<&str> = inner.split('-').collect();
     let well_formed = groups.len() == 5
-        && groups.iter().zip([8, 4, 4, 4, 12]).all(|(group, len)| {
-            group.len() == len && group.bytes().all(|b| b.is_ascii_hexdigit())
-        });
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(group, len)| group.len() == len && group.bytes().all(|b| b.is_ascii_hexdigit()));
     well_formed.then(|| inner.to_ascii_lowercase())
 }
 
@@ -288,7 +373,12 @@ mod tests {
     use crate::resolve::test_support::{errors, ok, warnings};
 
     fn value_of(text: &str) -> Value {
-        ok(text).files[0].consts.last().expect("a constant").value.clone()
+        ok(text).files[0]
+            .consts
+            .last()
+            .expect("a constant")
+            .value
+            .clone()
     }
 
     #[test]
@@ -300,7 +390,10 @@ mod tests {
         assert!(canonical_uuid("00112233-4455-6677-8899-aabbccddeef").is_none());
         assert!(canonical_uuid("0011223g-4455-6677-8899-aabbccddeeff").is_none());
         assert!(canonical_uuid("{00112233-4455-6677-8899-aabbccddeeff").is_none());
-        assert_eq!(errors("const uuid U = 'nope'"), ["expected `uuid`, found the string \"nope\""]);
+        assert_eq!(
+            errors("const uuid U = 'nope'"),
+            ["expected `uuid`, found the string \"nope\""]
+        );
     }
 
     #[test]
@@ -320,9 +413,18 @@ mod tests {
         assert_eq!(value_of("const bool B = 1"), Value::Bool(true));
         assert_eq!(value_of("const i32 I = true"), Value::Int(1));
         assert_eq!(value_of("const double D = 3"), Value::Double(3.0));
-        assert_eq!(value_of("const binary X = 'ab'"), Value::String("ab".into()));
-        assert_eq!(errors("const bool B = 2"), ["expected `bool`, found the integer 2"]);
-        assert_eq!(errors("const i32 I = 1.5"), ["expected `i32`, found the double 1.5"]);
+        assert_eq!(
+            value_of("const binary X = 'ab'"),
+            Value::String("ab".into())
+        );
+        assert_eq!(
+            errors("const bool B = 2"),
+            ["expected `bool`, found the integer 2"]
+        );
+        assert_eq!(
+            errors("const i32 I = 1.5"),
+            ["expected `i32`, found the double 1.5"]
+        );
     }
 
     #[test]
@@ -354,7 +456,10 @@ mod tests {
         );
         assert_eq!(
             errors("const list<i8> L = [1, 200, 300]"),
-            ["200 does not fit `i8` (-128..=127)", "300 does not fit `i8` (-128..=127)"]
+            [
+                "200 does not fit `i8` (-128..=127)",
+                "300 does not fit `i8` (-128..=127)"
+            ]
         );
     }
 
@@ -369,13 +474,27 @@ mod tests {
 
     #[test]
     fn structs_are_written_as_maps_of_field_names() {
-        let text = "struct P { 1: i32 x, 2: list<P> kids }\nconst P C = {'x': 1, 'kids': [{'x': 2}]}";
-        let Value::Struct(fields) = value_of(text) else { panic!("a struct value") };
+        let text =
+            "struct P { 1: i32 x, 2: list<P> kids }\nconst P C = {'x': 1, 'kids': [{'x': 2}]}";
+        let Value::Struct(fields) = value_of(text) else {
+            panic!("a struct value")
+        };
         assert_eq!(fields.len(), 2);
         assert_eq!((fields[1].id, fields[1].name.as_str()), (2, "kids"));
         assert_eq!(
             errors("struct A { 1: string street, 2: string city }\nconst A H = {'street': 'x', 'cty': 'y', 3: 'z'}"),
             ["struct `A` has no field `cty`", "expected a field name in quotes, found the integer 3"]
+        );
+    }
+
+    #[test]
+    fn an_unknown_field_without_a_near_name_lists_the_fields() {
+        let text = "struct A { 1: string street, 2: string city }\nconst A H = {'zip': '1'}";
+        let compilation = crate::resolve::test_support::compile(text);
+        let error = compilation.errors().next().expect("an error");
+        assert_eq!(
+            error.hint.as_deref(),
+            Some("`A` has the fields `street`, `city`")
         );
     }
 

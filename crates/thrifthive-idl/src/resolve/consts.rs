@@ -4,7 +4,7 @@
 //! bare `VALUE` where that enum is expected, which Apache's compiler also accepts).
 
 use super::memo::Memo;
-use super::scope::{DefKind, Lookup, Wanted};
+use super::scope::{name_list, DefKind, Lookup, Wanted};
 use super::Resolver;
 use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::ir::{self, DefRef, Ty, Value};
@@ -47,7 +47,13 @@ impl Resolver<'_> {
 
     /// The declared type and value of constant `index` of `file`, referred to at `site` in
     /// `site_file`; `None` when it does not evaluate (reported).
-    pub(super) fn const_value(&mut self, file: usize, index: usize, site_file: usize, site: Span) -> Option<(Ty, Value)> {
+    pub(super) fn const_value(
+        &mut self,
+        file: usize,
+        index: usize,
+        site_file: usize,
+        site: Span,
+    ) -> Option<(Ty, Value)> {
         let decl = self.scopes[file].consts[index];
         match &self.const_values[file][index] {
             Memo::Done(evaluated) => return evaluated.clone(),
@@ -63,10 +69,15 @@ impl Resolver<'_> {
             }
             Memo::Pending => {}
         }
+        if !self.enter(file, &decl.name) {
+            self.const_values[file][index] = Memo::Done(None);
+            return None;
+        }
         self.const_values[file][index] = Memo::Active;
-        self.resolving.push((file, &decl.name));
         let ty = self.resolve_type(file, &decl.ty);
-        let value = ty.as_ref().and_then(|ty| self.coerce(file, &decl.value, ty));
+        let value = ty
+            .as_ref()
+            .and_then(|ty| self.coerce(file, &decl.value, ty));
         self.resolving.pop();
         let evaluated = ty.zip(value);
         self.const_values[file][index] = Memo::Done(evaluated.clone());
@@ -75,7 +86,13 @@ impl Resolver<'_> {
 
     /// Resolves a name written in a constant value in `file`, where a value of type `expected`
     /// is wanted; `None` after reporting why it does not resolve.
-    pub(super) fn resolve_reference(&mut self, file: usize, name: &str, span: Span, expected: &Ty) -> Option<Reference> {
+    pub(super) fn resolve_reference(
+        &mut self,
+        file: usize,
+        name: &str,
+        span: Span,
+        expected: &Ty,
+    ) -> Option<Reference> {
         if let Ty::Enum { def } = expected {
             if let Some(reference) = self.value_of_expected_enum(file, name, span, *def) {
                 return Some(reference);
@@ -106,7 +123,13 @@ impl Resolver<'_> {
     /// last component alone. A prefix naming `def` itself is the normal case; a prefix naming
     /// another enum that has such a value is left to the caller, which reports the mix-up; any
     /// other prefix is ignored with a warning (Apache's own EnumTest.thrift relies on this).
-    fn value_of_expected_enum(&mut self, file: usize, name: &str, span: Span, def: DefRef) -> Option<Reference> {
+    fn value_of_expected_enum(
+        &mut self,
+        file: usize,
+        name: &str,
+        span: Span,
+        def: DefRef,
+    ) -> Option<Reference> {
         let (prefix, value_name) = match name.rsplit_once('.') {
             Some((prefix, value_name)) => (Some(prefix), value_name),
             None => (None, name),
@@ -115,10 +138,14 @@ impl Resolver<'_> {
         let value = *self.enum_values[def_file][def_index].get(value_name)?;
         if let Some(prefix) = prefix {
             let named_enum = match self.lookup(file, prefix) {
-                Lookup::Found(target, symbol) if symbol.kind == DefKind::Enum => Some((target, symbol.index)),
+                Lookup::Found(target, symbol) if symbol.kind == DefKind::Enum => {
+                    Some((target, symbol.index))
+                }
                 _ => None,
             };
-            if let Some((target, index)) = named_enum.filter(|&named| named != (def_file, def_index)) {
+            if let Some((target, index)) =
+                named_enum.filter(|&named| named != (def_file, def_index))
+            {
                 if self.enum_values[target][index].contains_key(value_name) {
                     return None;
                 }
@@ -129,7 +156,10 @@ impl Resolver<'_> {
                     Diagnostic::warning(
                         self.file_id(file),
                         span,
-                        format!("`{name}` is read as `{enum_name}.{value_name}`: `{prefix}` has no value `{value_name}`"),
+                        format!(
+                            "`{name}` is read as `{enum_name}.{value_name}`: \
+                             `{prefix}` has no value `{value_name}`"
+                        ),
                     )
                     .with_hint(format!("write `{enum_name}.{value_name}`")),
                 );
@@ -139,7 +169,14 @@ impl Resolver<'_> {
     }
 
     /// Value `value_name` of enum `index` of `target`, named in `file`.
-    fn enum_value(&mut self, file: usize, target: usize, index: usize, value_name: &str, span: Span) -> Option<Reference> {
+    fn enum_value(
+        &mut self,
+        file: usize,
+        target: usize,
+        index: usize,
+        value_name: &str,
+        span: Span,
+    ) -> Option<Reference> {
         let def = DefRef {
             file: target as u32,
             index: index as u32,
@@ -149,33 +186,28 @@ impl Resolver<'_> {
         }
         let decl = self.scopes[target].enums[index];
         let names = decl.values.iter().map(|v| v.name.name.as_str());
-        let hint = did_you_mean(value_name, names.clone()).unwrap_or_else(|| value_list(&decl.name.name, names));
+        let hint = did_you_mean(value_name, names.clone())
+            .unwrap_or_else(|| name_list(&decl.name.name, "values", names));
         self.diagnostics.push(
             Diagnostic::error(
                 self.file_id(file),
                 span,
                 format!("enum `{}` has no value `{value_name}`", decl.name.name),
             )
-            .with_note(self.file_id(target), decl.name.span, "the enum is defined here")
+            .with_note(
+                self.file_id(target),
+                decl.name.span,
+                "the enum is defined here",
+            )
             .with_hint(hint),
         );
         None
     }
 }
 
-/// "`Color` has the values `RED`, `GREEN`", shortened for long enums.
-fn value_list<'n>(enum_name: &str, names: impl ExactSizeIterator<Item = &'n str>) -> String {
-    const SHOWN: usize = 6;
-    if names.len() == 0 {
-        return format!("`{enum_name}` has no values");
-    }
-    let more = if names.len() > SHOWN { ", …" } else { "" };
-    let shown: Vec<String> = names.take(SHOWN).map(|n| format!("`{n}`")).collect();
-    format!("`{enum_name}` has the values {}{more}", shown.join(", "))
-}
-
 #[cfg(test)]
 mod tests {
+    use super::name_list;
     use crate::ir::Value;
     use crate::resolve::test_support::{compile, errors, ok, warnings};
 
@@ -187,12 +219,18 @@ mod tests {
 
     #[test]
     fn constants_may_refer_to_later_constants() {
-        assert_eq!(value_of("const i32 A = B\nconst i32 B = 7", "A"), Value::Int(7));
+        assert_eq!(
+            value_of("const i32 A = B\nconst i32 B = 7", "A"),
+            Value::Int(7)
+        );
     }
 
     #[test]
     fn a_reference_is_checked_against_the_referring_type() {
-        assert_eq!(value_of("const i64 A = 7\nconst double B = A", "B"), Value::Double(7.0));
+        assert_eq!(
+            value_of("const i64 A = 7\nconst double B = A", "B"),
+            Value::Double(7.0)
+        );
         assert_eq!(
             errors("const i64 BIG = 5000000000\nconst i32 SMALL = BIG"),
             ["constant `BIG` does not fit `i32`: 5000000000 does not fit `i32` (-2147483648..=2147483647)"]
@@ -211,11 +249,17 @@ mod tests {
     fn an_enum_value_of_another_enum_or_a_missing_one_is_an_error() {
         let text = "enum C { RED = 1 }\nenum S { BIG = 2 }\nconst C X = S.BIG\nconst C Y = C.REDD";
         let compilation = compile(text);
-        let errors: Vec<_> = compilation.errors().map(|d| (d.message.as_str(), d.hint.as_deref())).collect();
+        let errors: Vec<_> = compilation
+            .errors()
+            .map(|d| (d.message.as_str(), d.hint.as_deref()))
+            .collect();
         assert_eq!(
             errors,
             [
-                ("`S.BIG` is a value of enum `S`, not of `C`", Some("name a value of `C`, e.g. `C.RED`")),
+                (
+                    "`S.BIG` is a value of enum `S`, not of `C`",
+                    Some("name a value of `C`, e.g. `C.RED`")
+                ),
                 ("enum `C` has no value `REDD`", Some("did you mean `RED`?")),
             ]
         );
@@ -224,7 +268,10 @@ mod tests {
     #[test]
     fn a_value_of_the_expected_enum_under_a_wrong_prefix_is_a_warning_as_in_apache() {
         let text = "enum A { X = 1 }\nenum B { Y = 2 }\nconst B C = A.Y";
-        assert_eq!(warnings(text), ["`A.Y` is read as `B.Y`: `A` has no value `Y`"]);
+        assert_eq!(
+            warnings(text),
+            ["`A.Y` is read as `B.Y`: `A` has no value `Y`"]
+        );
         assert_eq!(value_of(text, "C"), Value::Int(2));
     }
 
@@ -232,10 +279,13 @@ mod tests {
     fn a_missing_enum_value_without_a_near_name_lists_the_values() {
         let compilation = compile("enum C { RED, GREEN }\nconst C X = C.BLUE");
         let error = compilation.errors().next().expect("an error");
-        assert_eq!(error.hint.as_deref(), Some("`C` has the values `RED`, `GREEN`"));
+        assert_eq!(
+            error.hint.as_deref(),
+            Some("`C` has the values `RED`, `GREEN`")
+        );
         let many = ["A", "B", "C", "D", "E", "F", "G"];
         assert_eq!(
-            super::value_list("E", many.into_iter()),
+            name_list("E", "values", many.into_iter()),
             "`E` has the values `A`, `B`, `C`, `D`, `E`, `F`, …"
         );
     }

@@ -2,12 +2,12 @@
 //! i32 range every value must fit, and duplicate value names. Two names with one number are
 //! allowed, as in Apache's compiler.
 
+use super::hash::{map_with_capacity, FastMap};
 use super::{annotations, keywords, Resolver};
 use crate::ast;
 use crate::diagnostic::Diagnostic;
 use crate::ir;
 use crate::source::FileId;
-use std::collections::HashMap;
 
 impl<'a> Resolver<'a> {
     /// Numbers every enum's values; fills `enums` and `enum_values`.
@@ -32,10 +32,9 @@ fn number_enum<'a>(
     diagnostics: &mut Vec<Diagnostic>,
     file: FileId,
     decl: &'a ast::Enum,
-) -> (ir::Enum, HashMap<&'a str, i32>) {
+) -> (ir::Enum, FastMap<&'a str, i32>) {
     let mut values = Vec::with_capacity(decl.values.len());
-    let mut table: HashMap<&'a str, i32> = HashMap::with_capacity(decl.values.len());
-    let mut first_spans = HashMap::with_capacity(decl.values.len());
+    let mut table: FastMap<&'a str, i32> = map_with_capacity(decl.values.len());
     let mut next: i64 = 0;
     for value in &decl.values {
         keywords::warn(diagnostics, file, &value.name, keywords::Role::EnumValue);
@@ -46,17 +45,22 @@ fn number_enum<'a>(
             let message = match value.value {
                 Some(_) => format!("enum value {number} of `{name}` does not fit i32"),
                 None => format!(
-                    "`{name}` would be {number} (the previous value plus one), which does not fit i32"
+                    "`{name}` would be {number} (the previous value plus one), \
+                     which does not fit i32"
                 ),
             };
-            diagnostics.push(
-                Diagnostic::error(file, span, message)
-                    .with_hint(format!("enum values range over {}..={}", i32::MIN, i32::MAX)),
-            );
+            diagnostics.push(Diagnostic::error(file, span, message).with_hint(format!(
+                "enum values range over {}..={}",
+                i32::MIN,
+                i32::MAX
+            )));
             continue;
         };
         let name = value.name.name.as_str();
-        if let Some(&first) = first_spans.get(name) {
+        if table.contains_key(name) {
+            // Rare, so the first definition is searched for only now.
+            let first = decl.values.iter().find(|v| v.name.name == name);
+            let first = first.map_or(value.name.span, |v| v.name.span);
             diagnostics.push(
                 Diagnostic::error(
                     file,
@@ -68,7 +72,6 @@ fn number_enum<'a>(
             );
             continue;
         }
-        first_spans.insert(name, value.name.span);
         table.insert(name, number);
         values.push(ir::EnumValue {
             name: name.to_string(),
@@ -100,7 +103,15 @@ mod tests {
             .collect();
         assert_eq!(
             values,
-            [("A", 0), ("B", 1), ("C", 10), ("D", 11), ("E", -3), ("F", -2), ("G", 16)]
+            [
+                ("A", 0),
+                ("B", 1),
+                ("C", 10),
+                ("D", 11),
+                ("E", -3),
+                ("F", -2),
+                ("G", 16)
+            ]
         );
     }
 

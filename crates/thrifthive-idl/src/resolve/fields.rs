@@ -3,12 +3,12 @@
 //! in field order with a warning, as Apache does), names (unique, Python keywords), requiredness
 //! where it is meaningless or wrong, and each field's type and default value.
 
+use super::hash::{map_with_capacity, FastMap};
 use super::{annotations, keywords, Resolver};
 use crate::ast::{self, Requiredness, StructKind};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{self, Ty};
 use crate::source::FileId;
-use std::collections::HashMap;
 
 /// A field's id and resolved type (`None` when the type did not resolve).
 #[derive(Clone, Debug)]
@@ -21,7 +21,7 @@ pub(super) struct FieldSig {
 pub(super) struct Layout<'a> {
     pub fields: Vec<FieldSig>,
     /// Field name to position; a duplicated name maps to its first field.
-    pub by_name: HashMap<&'a str, usize>,
+    pub by_name: FastMap<&'a str, usize>,
 }
 
 /// Which kind of field list, and whose: decides the checks and the wording of messages.
@@ -56,15 +56,20 @@ impl FieldList<'_> {
 
 impl<'a> Resolver<'a> {
     /// Checks a field list and resolves its ids and types.
-    pub(super) fn lay_out_fields(&mut self, file: usize, fields: &'a [ast::Field], list: FieldList) -> Layout<'a> {
+    pub(super) fn lay_out_fields(
+        &mut self,
+        file: usize,
+        fields: &'a [ast::Field],
+        list: FieldList,
+    ) -> Layout<'a> {
         let file_id = self.file_id(file);
         let role = match list {
             FieldList::Arguments(_) => keywords::Role::Argument,
             _ => keywords::Role::Field,
         };
         let mut sigs = Vec::with_capacity(fields.len());
-        let mut by_name: HashMap<&'a str, usize> = HashMap::with_capacity(fields.len());
-        let mut by_id: HashMap<i16, usize> = HashMap::with_capacity(fields.len());
+        let mut by_name: FastMap<&'a str, usize> = map_with_capacity(fields.len());
+        let mut by_id: FastMap<i16, usize> = map_with_capacity(fields.len());
         let mut next_auto_id = -1;
         for (position, field) in fields.iter().enumerate() {
             keywords::warn(&mut self.diagnostics, file_id, &field.name, role);
@@ -80,7 +85,11 @@ impl<'a> Resolver<'a> {
                             field.id_span,
                             format!("field id {id} is used twice in {}", list.owner()),
                         )
-                        .with_note(file_id, first.id_span, format!("first used by `{}` here", first.name.name))
+                        .with_note(
+                            file_id,
+                            first.id_span,
+                            format!("first used by `{}` here", first.name.name),
+                        )
                         .with_hint("give every field its own id"),
                     );
                 } else {
@@ -101,9 +110,15 @@ impl<'a> Resolver<'a> {
                 by_name.insert(name, position);
             }
             let ty = self.resolve_type(file, &field.ty);
-            sigs.push(FieldSig { id: id.unwrap_or_default(), ty });
+            sigs.push(FieldSig {
+                id: id.unwrap_or_default(),
+                ty,
+            });
         }
-        Layout { fields: sigs, by_name }
+        Layout {
+            fields: sigs,
+            by_name,
+        }
     }
 
     /// The IR of a laid-out field list: default values are evaluated now, once every constant
@@ -141,7 +156,12 @@ impl<'a> Resolver<'a> {
 
 /// The field's id: its explicit id when positive, else the next automatic one. `None` when the
 /// explicit id does not fit i16 (reported).
-fn field_id(diagnostics: &mut Vec<Diagnostic>, file: FileId, field: &ast::Field, next_auto_id: &mut i16) -> Option<i16> {
+fn field_id(
+    diagnostics: &mut Vec<Diagnostic>,
+    file: FileId,
+    field: &ast::Field,
+    next_auto_id: &mut i16,
+) -> Option<i16> {
     let name = &field.name.name;
     let auto_id = *next_auto_id;
     let warning = match field.id {
@@ -150,8 +170,12 @@ fn field_id(diagnostics: &mut Vec<Diagnostic>, file: FileId, field: &ast::Field,
                 Ok(id) => Some(id),
                 Err(_) => {
                     diagnostics.push(
-                        Diagnostic::error(file, field.id_span, format!("field id {id} of `{name}` does not fit i16"))
-                            .with_hint(format!("field ids range over 1..={}", i16::MAX)),
+                        Diagnostic::error(
+                            file,
+                            field.id_span,
+                            format!("field id {id} of `{name}` does not fit i16"),
+                        )
+                        .with_hint(format!("field ids range over 1..={}", i16::MAX)),
                     );
                     None
                 }
@@ -160,7 +184,10 @@ fn field_id(diagnostics: &mut Vec<Diagnostic>, file: FileId, field: &ast::Field,
         Some(id) => Diagnostic::warning(
             file,
             field.id_span,
-            format!("field id {id} of `{name}` is not positive: it is ignored and {auto_id} assigned instead"),
+            format!(
+                "field id {id} of `{name}` is not positive: \
+                 it is ignored and {auto_id} assigned instead"
+            ),
         )
         .with_hint(format!("field ids range over 1..={}", i16::MAX)),
         None => Diagnostic::warning(
@@ -171,24 +198,33 @@ fn field_id(diagnostics: &mut Vec<Diagnostic>, file: FileId, field: &ast::Field,
                  or not be backwards compatible"
             ),
         )
-        .with_hint(format!("give `{name}` an explicit id, e.g. `1:` before its type")),
+        .with_hint(format!(
+            "give `{name}` an explicit id, e.g. `1:` before its type"
+        )),
     };
     diagnostics.push(warning);
     *next_auto_id = auto_id.saturating_sub(1);
     Some(auto_id)
 }
 
-fn check_requiredness(diagnostics: &mut Vec<Diagnostic>, file: FileId, field: &ast::Field, list: FieldList) {
+fn check_requiredness(
+    diagnostics: &mut Vec<Diagnostic>,
+    file: FileId,
+    field: &ast::Field,
+    list: FieldList,
+) {
     let span = field.requiredness_span.unwrap_or(field.span);
     let diagnostic = match (list, field.requiredness) {
         (FieldList::Throws(_), Requiredness::Required) => {
             Diagnostic::error(file, span, "`required` is not allowed in a throws clause")
                 .with_hint("remove `required`: a method throws at most one of its exceptions")
         }
-        (FieldList::Arguments(_), Requiredness::Optional) => {
-            Diagnostic::warning(file, span, "`optional` has no effect on an argument and is ignored")
-                .with_hint("remove `optional`")
-        }
+        (FieldList::Arguments(_), Requiredness::Optional) => Diagnostic::warning(
+            file,
+            span,
+            "`optional` has no effect on an argument and is ignored",
+        )
+        .with_hint("remove `optional`"),
         (FieldList::Struct(StructKind::Union, _), Requiredness::Required) => Diagnostic::warning(
             file,
             span,
@@ -209,7 +245,11 @@ mod tests {
     fn missing_and_non_positive_ids_are_assigned_negative_ids_in_order() {
         let text = "struct S { i32 a, 5: i32 b, 0: i32 c, string d }";
         let program = ok(text);
-        let ids: Vec<i16> = program.files[0].structs[0].fields.iter().map(|f| f.id).collect();
+        let ids: Vec<i16> = program.files[0].structs[0]
+            .fields
+            .iter()
+            .map(|f| f.id)
+            .collect();
         assert_eq!(ids, [-1, 5, -2, -3]);
         assert_eq!(
             warnings(text),
@@ -233,7 +273,10 @@ mod tests {
     fn ids_and_names_are_unique_per_list() {
         assert_eq!(
             errors("struct S { 1: i32 a, 1: i32 b, 2: i32 a }"),
-            ["field id 1 is used twice in struct `S`", "`a` is defined twice in struct `S`"]
+            [
+                "field id 1 is used twice in struct `S`",
+                "`a` is defined twice in struct `S`"
+            ]
         );
         assert_eq!(
             errors("service V { void m(1: i32 a, 1: i32 b) }"),
@@ -256,7 +299,10 @@ mod tests {
             ]
         );
         let program = ok(text);
-        assert_eq!(program.files[0].structs[0].fields[0].requiredness, Requiredness::Default);
+        assert_eq!(
+            program.files[0].structs[0].fields[0].requiredness,
+            Requiredness::Default
+        );
         let argument = &program.files[0].services[0].functions[0].params[0];
         assert_eq!(argument.requiredness, Requiredness::Default);
     }

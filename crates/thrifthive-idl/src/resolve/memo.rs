@@ -28,7 +28,37 @@ impl<T> Memo<T> {
     }
 }
 
+/// How many typedefs and constants may be resolved one inside another. Resolution recurses, so
+/// this bounds the stack (a few KiB a level in debug builds); real chains are a handful long, and
+/// a definition written before its users is resolved first and never nests.
+const MAX_NESTING: usize = 128;
+
 impl<'a> Resolver<'a> {
+    /// Starts resolving the definition `name` of `file`: pushes it on the `resolving` chain, or
+    /// reports and returns false when the chain is too long already.
+    pub(super) fn enter(&mut self, file: usize, name: &'a Ident) -> bool {
+        if self.resolving.len() < MAX_NESTING {
+            self.resolving.push((file, name));
+            return true;
+        }
+        self.diagnostics.push(
+            Diagnostic::error(
+                self.file_id(file),
+                name.span,
+                format!(
+                    "`{}` is reached through more than {MAX_NESTING} typedefs or constants \
+                     that refer one to the next",
+                    name.name
+                ),
+            )
+            .with_hint(format!(
+                "define `{}` before the definitions that use it, or shorten the chain",
+                name.name
+            )),
+        );
+        false
+    }
+
     /// Reports the cycle closed at `site` (a span in `site_file`) by reaching `again`, which is
     /// still being resolved: the chain runs from `again` through everything resolved since.
     pub(super) fn report_cycle(
@@ -56,8 +86,12 @@ impl<'a> Resolver<'a> {
             })
             .collect();
         self.diagnostics.push(
-            Diagnostic::error(self.file_id(site_file), site, format!("{what}: {}", chain.join(" -> ")))
-                .with_hint(hint),
+            Diagnostic::error(
+                self.file_id(site_file),
+                site,
+                format!("{what}: {}", chain.join(" -> ")),
+            )
+            .with_hint(hint),
         );
     }
 }
@@ -65,6 +99,29 @@ impl<'a> Resolver<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::resolve::test_support::{compile, errors};
+
+    /// Constants `C0 = 1`, `C1 = C0`, …, listed deepest-first when `reversed`.
+    fn chain(len: usize, reversed: bool) -> String {
+        let mut lines: Vec<String> = (1..len)
+            .map(|i| format!("const i32 C{i} = C{}", i - 1))
+            .collect();
+        lines.insert(0, "const i32 C0 = 1".into());
+        if reversed {
+            lines.reverse();
+        }
+        lines.join("\n")
+    }
+
+    #[test]
+    fn long_chains_resolve_when_written_in_order_and_are_refused_beyond_the_limit_otherwise() {
+        assert!(!compile(&chain(2000, false)).has_errors());
+        assert!(!compile(&chain(MAX_NESTING, true)).has_errors());
+        assert_eq!(
+            errors(&chain(MAX_NESTING + 50, true)),
+            ["`C49` is reached through more than 128 typedefs or constants that refer one to the next"]
+        );
+    }
 
     #[test]
     fn take_moves_the_value_out_once() {

@@ -3,7 +3,7 @@
 //! The work runs in phases over all files at once, since definitions refer across includes:
 //! [`scope`] builds each file's symbol table; [`enums`] numbers enum values; [`types`] expands
 //! typedefs; [`structs`] lays out every struct's fields (ids and types), which struct constants
-//! need; then field defaults, [`services`] and constants. Typedefs ([`types`]) and constants ([`consts`]) are
+//! need; then come field defaults, [`services`] and [`consts`]. Typedefs and constants are
 //! resolved on first use and memoized, so definition order does not matter and cycles are
 //! caught. Problems are collected and never stop the phases, so that all of them show at once.
 
@@ -11,6 +11,7 @@ mod coerce;
 mod consts;
 mod enums;
 mod fields;
+mod hash;
 mod keywords;
 mod memo;
 mod scope;
@@ -22,9 +23,9 @@ use crate::ast;
 use crate::diagnostic::Diagnostic;
 use crate::ir;
 use crate::loader::LoadedFile;
+use hash::FastMap;
 use memo::Memo;
 use scope::Scope;
-use std::collections::HashMap;
 
 /// Resolves the loaded files (the root first) into the IR. Diagnostics are appended; the IR is
 /// returned only when resolution found no errors.
@@ -46,9 +47,11 @@ pub fn resolve(files: &[LoadedFile], diagnostics: &mut Vec<Diagnostic>) -> Optio
         .zip(std::mem::take(&mut resolver.enums))
         .zip(typedefs.into_iter().zip(consts))
         .zip(structs.into_iter().zip(services))
-        .map(|(((file, enums), (typedefs, consts)), (structs, services))| {
-            ir_file(file, enums, typedefs, consts, structs, services)
-        })
+        .map(
+            |(((file, enums), (typedefs, consts)), (structs, services))| {
+                ir_file(file, enums, typedefs, consts, structs, services)
+            },
+        )
         .collect();
     Some(ir::Program { root: 0, files })
 }
@@ -94,7 +97,7 @@ struct Resolver<'a> {
     diagnostics: Vec<Diagnostic>,
     enums: Vec<Vec<ir::Enum>>,
     /// Per enum, its value names to values, for constants that name them.
-    enum_values: Vec<Vec<HashMap<&'a str, i32>>>,
+    enum_values: Vec<Vec<FastMap<&'a str, i32>>>,
     /// Per struct, union or exception: field ids, types and a name index.
     layouts: Vec<Vec<fields::Layout<'a>>>,
     typedef_targets: Vec<Vec<Memo<ir::Ty>>>,
@@ -110,7 +113,10 @@ impl<'a> Resolver<'a> {
             .iter()
             .map(|file| Scope::build(file, files, &mut diagnostics))
             .collect();
-        let typedef_targets = scopes.iter().map(|s| Memo::table(s.typedefs.len())).collect();
+        let typedef_targets = scopes
+            .iter()
+            .map(|s| Memo::table(s.typedefs.len()))
+            .collect();
         let const_values = scopes.iter().map(|s| Memo::table(s.consts.len())).collect();
         Resolver {
             files,

@@ -2,12 +2,12 @@
 //! the file's own definitions, `module.Name` for a direct include's) is looked up, and the
 //! diagnostic for a name that does not resolve, with a did-you-mean over the visible names.
 
+use super::hash::{map_with_capacity, FastMap};
 use super::{keywords, Resolver};
 use crate::ast::{self, Definition, StructKind};
 use crate::diagnostic::{closest_name, did_you_mean, Diagnostic};
 use crate::loader::LoadedFile;
 use crate::source::Span;
-use std::collections::HashMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum DefKind {
@@ -43,9 +43,9 @@ pub(super) struct Symbol {
 
 /// One file's definitions, per kind in source order, and its names.
 pub(super) struct Scope<'a> {
-    pub symbols: HashMap<&'a str, Symbol>,
+    pub symbols: FastMap<&'a str, Symbol>,
     /// Module name of each direct include to the included file's index.
-    pub modules: HashMap<&'a str, usize>,
+    pub modules: FastMap<&'a str, usize>,
     pub typedefs: Vec<&'a ast::Typedef>,
     pub enums: Vec<&'a ast::Enum>,
     pub structs: Vec<&'a ast::StructLike>,
@@ -55,9 +55,13 @@ pub(super) struct Scope<'a> {
 
 impl<'a> Scope<'a> {
     /// Indexes a file's definitions, reporting duplicate names and Python keywords.
-    pub fn build(file: &'a LoadedFile, files: &'a [LoadedFile], diagnostics: &mut Vec<Diagnostic>) -> Scope<'a> {
+    pub fn build(
+        file: &'a LoadedFile,
+        files: &'a [LoadedFile],
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Scope<'a> {
         let mut scope = Scope {
-            symbols: HashMap::with_capacity(file.document.definitions.len()),
+            symbols: map_with_capacity(file.document.definitions.len()),
             modules: file
                 .includes
                 .iter()
@@ -86,9 +90,13 @@ impl<'a> Scope<'a> {
             };
             if let Some(first) = scope.symbols.get(name.name.as_str()) {
                 diagnostics.push(
-                    Diagnostic::error(file.id, name.span, format!("`{}` is defined twice", name.name))
-                        .with_note(file.id, first.span, "first defined here")
-                        .with_hint("rename one of the definitions"),
+                    Diagnostic::error(
+                        file.id,
+                        name.span,
+                        format!("`{}` is defined twice", name.name),
+                    )
+                    .with_note(file.id, first.span, "first defined here")
+                    .with_hint("rename one of the definitions"),
                 );
             } else {
                 scope.symbols.insert(&name.name, symbol);
@@ -120,6 +128,17 @@ impl Wanted {
         }
     }
 
+    fn what_qualifies(self) -> &'static str {
+        match self {
+            Wanted::Type => {
+                "a type is a base type, a container, a typedef, an enum, a struct, \
+                             a union or an exception"
+            }
+            Wanted::Service => "a service extends another service",
+            Wanted::Constant => "a constant value names a constant or an enum value",
+        }
+    }
+
     fn accepts(self, kind: DefKind) -> bool {
         match self {
             Wanted::Type => matches!(kind, DefKind::Typedef | DefKind::Enum | DefKind::Struct(_)),
@@ -140,8 +159,9 @@ pub(super) enum Lookup<'n> {
 }
 
 /// Suggested for misspelt type names besides the definitions.
-const BASE_TYPE_NAMES: [&str; 10] =
-    ["bool", "byte", "i8", "i16", "i32", "i64", "double", "string", "binary", "uuid"];
+const BASE_TYPE_NAMES: [&str; 10] = [
+    "bool", "byte", "i8", "i16", "i32", "i64", "double", "string", "binary", "uuid",
+];
 
 impl Resolver<'_> {
     /// Looks `name` up as seen from `file`: bare names among its own definitions, `module.Name`
@@ -161,7 +181,12 @@ impl Resolver<'_> {
     }
 
     /// Looks up a name that must be a definition of the `wanted` kind, reporting it otherwise.
-    pub(super) fn lookup_kind(&mut self, file: usize, ident: &ast::Ident, wanted: Wanted) -> Option<(usize, Symbol)> {
+    pub(super) fn lookup_kind(
+        &mut self,
+        file: usize,
+        ident: &ast::Ident,
+        wanted: Wanted,
+    ) -> Option<(usize, Symbol)> {
         match self.lookup(file, &ident.name) {
             Lookup::Found(target, symbol) if wanted.accepts(symbol.kind) => Some((target, symbol)),
             lookup => {
@@ -173,7 +198,14 @@ impl Resolver<'_> {
     }
 
     /// The error for a name that did not resolve to a definition of the `wanted` kind.
-    pub(super) fn unresolved(&self, file: usize, name: &str, span: Span, lookup: Lookup, wanted: Wanted) -> Diagnostic {
+    pub(super) fn unresolved(
+        &self,
+        file: usize,
+        name: &str,
+        span: Span,
+        lookup: Lookup,
+        wanted: Wanted,
+    ) -> Diagnostic {
         let file_id = self.file_id(file);
         let noun = wanted.noun();
         match lookup {
@@ -182,13 +214,36 @@ impl Resolver<'_> {
                 span,
                 format!("`{name}` is {}, not a {noun}", symbol.kind.with_article()),
             )
-            .with_note(self.file_id(target), symbol.span, "defined here"),
+            .with_note(self.file_id(target), symbol.span, "defined here")
+            .with_hint(wanted.what_qualifies()),
             Lookup::NotFound => {
                 let candidates = self.visible_names(file, wanted);
-                let base_types: &[&str] = if wanted == Wanted::Type { &BASE_TYPE_NAMES } else { &[] };
-                let names = candidates.iter().map(String::as_str).chain(base_types.iter().copied());
-                Diagnostic::error(file_id, span, format!("unknown {noun} `{name}`"))
-                    .with_optional_hint(did_you_mean(name, names))
+                // The commonest slip across files: an included definition without its prefix.
+                let prefixed = candidates
+                    .iter()
+                    .find(|c| c.rsplit_once('.').is_some_and(|(_, local)| local == name));
+                let hint = match prefixed {
+                    Some(prefixed) => Some(format!("did you mean `{prefixed}`?")),
+                    None => {
+                        let base_types: &[&str] = if wanted == Wanted::Type {
+                            &BASE_TYPE_NAMES
+                        } else {
+                            &[]
+                        };
+                        let names = candidates
+                            .iter()
+                            .map(String::as_str)
+                            .chain(base_types.iter().copied());
+                        did_you_mean(name, names)
+                    }
+                };
+                let hint = hint.unwrap_or_else(|| {
+                    format!(
+                        "define `{name}`, or include the file that defines it and write \
+                         `module.{name}`"
+                    )
+                });
+                Diagnostic::error(file_id, span, format!("unknown {noun} `{name}`")).with_hint(hint)
             }
             Lookup::UnknownModule(module) => {
                 let mut modules: Vec<&str> = self.scopes[file].modules.keys().copied().collect();
@@ -196,7 +251,9 @@ impl Resolver<'_> {
                 let local = &name[module.len() + 1..];
                 let hint = match closest_name(module, modules) {
                     Some(near) => format!("did you mean `{near}.{local}`?"),
-                    None => format!("add `include \"{module}.thrift\"` to refer to its definitions"),
+                    None => {
+                        format!("add `include \"{module}.thrift\"` to refer to its definitions")
+                    }
                 };
                 Diagnostic::error(
                     file_id,
@@ -228,6 +285,21 @@ impl Resolver<'_> {
         names.sort_unstable();
         names
     }
+}
+
+/// "`Color` has the values `RED`, `GREEN`": a hint when no name is near enough to suggest.
+pub(super) fn name_list<'n>(
+    owner: &str,
+    what: &str,
+    names: impl ExactSizeIterator<Item = &'n str>,
+) -> String {
+    const SHOWN: usize = 6;
+    if names.len() == 0 {
+        return format!("`{owner}` has no {what}");
+    }
+    let more = if names.len() > SHOWN { ", …" } else { "" };
+    let shown: Vec<String> = names.take(SHOWN).map(|n| format!("`{n}`")).collect();
+    format!("`{owner}` has the {what} {}{more}", shown.join(", "))
 }
 
 #[cfg(test)]
@@ -266,7 +338,30 @@ mod tests {
     }
 
     #[test]
+    fn every_unresolved_name_gets_a_hint() {
+        let compilation = compile("service Svc {}\nstruct S { 1: Svc a, 2: Zzzzzz b }");
+        let hints: Vec<_> = compilation.errors().map(|d| d.hint.clone()).collect();
+        assert_eq!(
+            hints,
+            [
+                Some(
+                    "a type is a base type, a container, a typedef, an enum, a struct, a union \
+                     or an exception"
+                        .to_string()
+                ),
+                Some(
+                    "define `Zzzzzz`, or include the file that defines it and write `module.Zzzzzz`"
+                        .to_string()
+                ),
+            ]
+        );
+    }
+
+    #[test]
     fn a_dotted_prefix_must_name_an_include() {
-        assert_eq!(errors("struct S { 1: a.b.C c }"), ["unknown type `a.b.C`: no included file is named `a.b`"]);
+        assert_eq!(
+            errors("struct S { 1: a.b.C c }"),
+            ["unknown type `a.b.C`: no included file is named `a.b`"]
+        );
     }
 }

@@ -3,16 +3,26 @@
 //! and without throws), argument lists, and throws clauses (exceptions only).
 
 use super::fields::FieldList;
+use super::hash::{map_with_capacity, FastMap};
 use super::scope::Wanted;
 use super::{annotations, keywords, Resolver};
 use crate::ast::{self, StructKind};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{self, DefRef, Ty};
 use crate::source::Span;
-use std::collections::HashMap;
 
 /// Per file, per service: a value.
 type PerService<T> = Vec<Vec<T>>;
+
+/// How far the walk up the extends chains has got with a service.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Visit {
+    New,
+    /// On the chain being walked: reaching it again closes a cycle.
+    OnPath,
+    /// Its whole chain is known to end.
+    Done,
+}
 
 impl<'a> Resolver<'a> {
     /// Every service of every file.
@@ -29,7 +39,11 @@ impl<'a> Resolver<'a> {
                     .map(|(decl, parent)| ir::Service {
                         name: decl.name.name.clone(),
                         extends: *parent,
-                        functions: decl.functions.iter().map(|f| self.resolve_function(file, f)).collect(),
+                        functions: decl
+                            .functions
+                            .iter()
+                            .map(|f| self.resolve_function(file, f))
+                            .collect(),
                         annotations: annotations(&decl.annotations),
                         doc: decl.doc.clone(),
                     })
@@ -47,33 +61,39 @@ impl<'a> Resolver<'a> {
             let file_parents = decls
                 .iter()
                 .map(|decl| {
-                    let (target, symbol) = self.lookup_kind(file, decl.extends.as_ref()?, Wanted::Service)?;
+                    let (target, symbol) =
+                        self.lookup_kind(file, decl.extends.as_ref()?, Wanted::Service)?;
                     Some(def_ref(target, symbol.index))
                 })
                 .collect();
             parents.push(file_parents);
         }
-        let mut finished: PerService<bool> = parents.iter().map(|p| vec![false; p.len()]).collect();
+        let mut visits: PerService<Visit> =
+            parents.iter().map(|p| vec![Visit::New; p.len()]).collect();
         for file in 0..parents.len() {
             for index in 0..parents[file].len() {
                 let mut path: Vec<DefRef> = Vec::new();
                 let mut current = Some(def_ref(file, index));
                 while let Some(service) = current {
                     let (f, i) = (service.file as usize, service.index as usize);
-                    if finished[f][i] {
-                        break;
+                    match visits[f][i] {
+                        Visit::Done => break,
+                        Visit::OnPath => {
+                            let start = path.iter().position(|&s| s == service).unwrap_or(0);
+                            let last = *path.last().expect("a service on the path");
+                            self.report_extends_cycle(&path[start..], last);
+                            parents[last.file as usize][last.index as usize] = None;
+                            break;
+                        }
+                        Visit::New => {
+                            visits[f][i] = Visit::OnPath;
+                            path.push(service);
+                            current = parents[f][i];
+                        }
                     }
-                    if let Some(start) = path.iter().position(|&s| s == service) {
-                        let last = *path.last().expect("a cycle has a path");
-                        self.report_extends_cycle(&path[start..], last);
-                        parents[last.file as usize][last.index as usize] = None;
-                        break;
-                    }
-                    path.push(service);
-                    current = parents[f][i];
                 }
                 for service in path {
-                    finished[service.file as usize][service.index as usize] = true;
+                    visits[service.file as usize][service.index as usize] = Visit::Done;
                 }
             }
         }
@@ -88,36 +108,51 @@ impl<'a> Resolver<'a> {
             if service.file as usize == site_file {
                 format!("`{}`", decl.name.name)
             } else {
-                format!("`{}.{}`", self.files[service.file as usize].module, decl.name.name)
+                format!(
+                    "`{}.{}`",
+                    self.files[service.file as usize].module, decl.name.name
+                )
             }
         };
         let chain: Vec<String> = cycle.iter().chain(&cycle[..1]).map(name).collect();
         let decl = self.scopes[site_file].services[last.index as usize];
         let span = decl.extends.as_ref().map_or(decl.name.span, |e| e.span);
         self.diagnostics.push(
-            Diagnostic::error(self.file_id(site_file), span, format!("cyclic service extends: {}", chain.join(" -> ")))
-                .with_hint("a service cannot inherit from itself: remove one of the `extends`"),
+            Diagnostic::error(
+                self.file_id(site_file),
+                span,
+                format!("cyclic service extends: {}", chain.join(" -> ")),
+            )
+            .with_hint("a service cannot inherit from itself: remove one of the `extends`"),
         );
     }
 
     /// Each service's method names; reports methods defined twice and Python keywords.
-    fn method_tables(&mut self) -> PerService<HashMap<&'a str, Span>> {
+    fn method_tables(&mut self) -> PerService<FastMap<&'a str, Span>> {
         let mut tables = Vec::with_capacity(self.files.len());
         for file in 0..self.files.len() {
             let file_id = self.file_id(file);
             let decls = self.scopes[file].services.clone();
             let mut file_tables = Vec::with_capacity(decls.len());
             for decl in decls {
-                let mut table: HashMap<&'a str, Span> = HashMap::with_capacity(decl.functions.len());
+                let mut table: FastMap<&'a str, Span> = map_with_capacity(decl.functions.len());
                 for function in &decl.functions {
-                    keywords::warn(&mut self.diagnostics, file_id, &function.name, keywords::Role::Method);
+                    keywords::warn(
+                        &mut self.diagnostics,
+                        file_id,
+                        &function.name,
+                        keywords::Role::Method,
+                    );
                     let name = function.name.name.as_str();
                     if let Some(&first) = table.get(name) {
                         self.diagnostics.push(
                             Diagnostic::error(
                                 file_id,
                                 function.name.span,
-                                format!("`{name}` is defined twice in service `{}`", decl.name.name),
+                                format!(
+                                    "`{name}` is defined twice in service `{}`",
+                                    decl.name.name
+                                ),
                             )
                             .with_note(file_id, first, "first defined here")
                             .with_hint("rename one of the methods: Thrift has no overloading"),
@@ -135,8 +170,12 @@ impl<'a> Resolver<'a> {
 
     /// Reports methods that an ancestor already defines. Only names defined by more than one
     /// service need the walk up the extends chain.
-    fn check_inherited_methods(&mut self, parents: &PerService<Option<DefRef>>, methods: &PerService<HashMap<&'a str, Span>>) {
-        let mut definers: HashMap<&str, Vec<DefRef>> = HashMap::new();
+    fn check_inherited_methods(
+        &mut self,
+        parents: &PerService<Option<DefRef>>,
+        methods: &PerService<FastMap<&'a str, Span>>,
+    ) {
+        let mut definers: FastMap<&str, Vec<DefRef>> = FastMap::default();
         for (file, tables) in methods.iter().enumerate() {
             for (index, table) in tables.iter().enumerate() {
                 for &name in table.keys() {
@@ -165,7 +204,11 @@ impl<'a> Resolver<'a> {
                                         parent_decl.name.name, decl.name.name
                                     ),
                                 )
-                                .with_note(self.files[f].id, methods[f][i][name], "inherited from here")
+                                .with_note(
+                                    self.files[f].id,
+                                    methods[f][i][name],
+                                    "inherited from here",
+                                )
                                 .with_hint("rename the method: Thrift has no overriding"),
                             );
                             break;
@@ -182,17 +225,35 @@ impl<'a> Resolver<'a> {
         let name = function.name.name.as_str();
         if function.oneway && function.return_type.is_some() {
             self.diagnostics.push(
-                Diagnostic::error(file_id, function.return_span, format!("oneway method `{name}` must return void"))
-                    .with_hint("a oneway call gets no reply: return `void`, or drop `oneway`"),
+                Diagnostic::error(
+                    file_id,
+                    function.return_span,
+                    format!("oneway method `{name}` must return void"),
+                )
+                .with_hint("a oneway call gets no reply: return `void`, or drop `oneway`"),
             );
         }
-        if let (true, Some(first), Some(last)) = (function.oneway, function.throws.first(), function.throws.last()) {
+        if let (true, Some(first), Some(last)) = (
+            function.oneway,
+            function.throws.first(),
+            function.throws.last(),
+        ) {
             self.diagnostics.push(
-                Diagnostic::error(file_id, first.span.to(last.span), format!("oneway method `{name}` cannot throw"))
-                    .with_hint("a oneway call gets no reply to carry an exception: remove the throws clause, or drop `oneway`"),
+                Diagnostic::error(
+                    file_id,
+                    first.span.to(last.span),
+                    format!("oneway method `{name}` cannot throw"),
+                )
+                .with_hint(
+                    "a oneway call gets no reply to carry an exception: \
+                         remove the throws clause, or drop `oneway`",
+                ),
             );
         }
-        let return_type = function.return_type.as_ref().and_then(|ty| self.resolve_type(file, ty));
+        let return_type = function
+            .return_type
+            .as_ref()
+            .and_then(|ty| self.resolve_type(file, ty));
         let arguments = FieldList::Arguments(name);
         let layout = self.lay_out_fields(file, &function.params, arguments);
         let params = self.finish_fields(file, &function.params, layout.fields, arguments);
@@ -217,14 +278,19 @@ impl<'a> Resolver<'a> {
 
     fn check_exception(&mut self, file: usize, field: &ast::Field, ty: &Ty) {
         if let Ty::Struct { def } = ty {
-            if self.scopes[def.file as usize].structs[def.index as usize].kind == StructKind::Exception {
+            if self.scopes[def.file as usize].structs[def.index as usize].kind
+                == StructKind::Exception
+            {
                 return;
             }
         }
         let diagnostic = Diagnostic::error(
             self.file_id(file),
             field.ty.span,
-            format!("`{}` is not an exception: a throws clause lists exceptions only", self.type_name(ty)),
+            format!(
+                "`{}` is not an exception: a throws clause lists exceptions only",
+                self.type_name(ty)
+            ),
         )
         .with_hint("declare the type with `exception` to throw it");
         self.diagnostics.push(diagnostic);
@@ -251,7 +317,12 @@ mod tests {
         let f = &services[0].functions[0];
         assert_eq!(f.return_type, Some(Ty::I32));
         assert_eq!((f.params[0].id, f.params[0].ty.clone()), (1, Ty::String));
-        assert_eq!(f.throws[0].ty, Ty::Struct { def: DefRef { file: 0, index: 0 } });
+        assert_eq!(
+            f.throws[0].ty,
+            Ty::Struct {
+                def: DefRef { file: 0, index: 0 }
+            }
+        );
         assert!(services[1].functions[0].oneway);
     }
 
@@ -280,10 +351,20 @@ mod tests {
     }
 
     #[test]
+    fn a_cycle_is_reported_once_even_when_reached_from_outside() {
+        let text = "service D extends A {}\nservice A extends B {}\n\
+                    service B extends C {}\nservice C extends B {}";
+        assert_eq!(errors(text), ["cyclic service extends: `B` -> `C` -> `B`"]);
+    }
+
+    #[test]
     fn oneway_methods_return_void_and_throw_nothing() {
         assert_eq!(
             errors("exception E {}\nservice A { oneway i32 f(), oneway void g() throws (1: E e) }"),
-            ["oneway method `f` must return void", "oneway method `g` cannot throw"]
+            [
+                "oneway method `f` must return void",
+                "oneway method `g` cannot throw"
+            ]
         );
     }
 

@@ -12,7 +12,13 @@ impl Resolver<'_> {
             let decls = self.scopes[file].structs.clone();
             let layouts = decls
                 .into_iter()
-                .map(|decl| self.lay_out_fields(file, &decl.fields, FieldList::Struct(decl.kind, &decl.name.name)))
+                .map(|decl| {
+                    self.lay_out_fields(
+                        file,
+                        &decl.fields,
+                        FieldList::Struct(decl.kind, &decl.name.name),
+                    )
+                })
                 .collect();
             self.layouts.push(layouts);
         }
@@ -51,14 +57,26 @@ mod tests {
     #[test]
     fn structs_unions_and_exceptions_keep_their_kind_and_order() {
         let program = ok("struct A {}\nunion B { 1: A a }\nexception C { 1: string why }");
-        let kinds: Vec<(&str, StructKind)> =
-            program.files[0].structs.iter().map(|s| (s.name.as_str(), s.kind)).collect();
+        let kinds: Vec<(&str, StructKind)> = program.files[0]
+            .structs
+            .iter()
+            .map(|s| (s.name.as_str(), s.kind))
+            .collect();
         assert_eq!(
             kinds,
-            [("A", StructKind::Struct), ("B", StructKind::Union), ("C", StructKind::Exception)]
+            [
+                ("A", StructKind::Struct),
+                ("B", StructKind::Union),
+                ("C", StructKind::Exception)
+            ]
         );
         let field = &program.files[0].structs[1].fields[0];
-        assert_eq!(field.ty, Ty::Struct { def: DefRef { file: 0, index: 0 } });
+        assert_eq!(
+            field.ty,
+            Ty::Struct {
+                def: DefRef { file: 0, index: 0 }
+            }
+        );
     }
 
     #[test]

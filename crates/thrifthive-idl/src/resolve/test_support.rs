@@ -11,7 +11,10 @@ pub(crate) fn ok(text: &str) -> ir::Program {
     let compilation = compile(text);
     match compilation.program {
         Some(program) if !compilation.has_errors() => program,
-        _ => panic!("expected no errors:\n{}", compilation.render_diagnostics(false)),
+        _ => panic!(
+            "expected no errors:\n{}",
+            compilation.render_diagnostics(false)
+        ),
     }
 }
 
@@ -23,6 +26,10 @@ pub(crate) fn errors(text: &str) -> Vec<String> {
 /// The messages of the warnings, in source order; the text must compile.
 pub(crate) fn warnings(text: &str) -> Vec<String> {
     let compilation = compile(text);
-    assert!(!compilation.has_errors(), "{}", compilation.render_diagnostics(false));
+    assert!(
+        !compilation.has_errors(),
+        "{}",
+        compilation.render_diagnostics(false)
+    );
     compilation.warnings().map(|d| d.message.clone()).collect()
 }

@@ -50,7 +50,13 @@ impl<'a> Resolver<'a> {
     }
 
     /// The expanded target of typedef `index` of `file`, referred to at `site` in `site_file`.
-    fn typedef_target(&mut self, file: usize, index: usize, site_file: usize, site: Span) -> Option<Ty> {
+    fn typedef_target(
+        &mut self,
+        file: usize,
+        index: usize,
+        site_file: usize,
+        site: Span,
+    ) -> Option<Ty> {
         let decl = self.scopes[file].typedefs[index];
         match &self.typedef_targets[file][index] {
             Memo::Done(target) => return target.clone(),
@@ -66,8 +72,11 @@ impl<'a> Resolver<'a> {
             }
             Memo::Pending => {}
         }
+        if !self.enter(file, &decl.name) {
+            self.typedef_targets[file][index] = Memo::Done(None);
+            return None;
+        }
         self.typedef_targets[file][index] = Memo::Active;
-        self.resolving.push((file, &decl.name));
         let target = self.resolve_type(file, &decl.ty);
         self.resolving.pop();
         self.typedef_targets[file][index] = Memo::Done(target.clone());
@@ -113,8 +122,14 @@ impl<'a> Resolver<'a> {
             Ty::Map { key, value } => {
                 format!("map<{}, {}>", self.type_name(key), self.type_name(value))
             }
-            Ty::Enum { def } => self.scopes[def.file as usize].enums[def.index as usize].name.name.clone(),
-            Ty::Struct { def } => self.scopes[def.file as usize].structs[def.index as usize].name.name.clone(),
+            Ty::Enum { def } => self.scopes[def.file as usize].enums[def.index as usize]
+                .name
+                .name
+                .clone(),
+            Ty::Struct { def } => self.scopes[def.file as usize].structs[def.index as usize]
+                .name
+                .name
+                .clone(),
         }
     }
 }
@@ -140,15 +155,23 @@ mod tests {
 
     #[test]
     fn typedefs_expand_to_their_final_target() {
-        let program = ok("typedef i64 Id\ntypedef list<Id> Ids\nstruct S { 1: Ids ids, 2: map<Id, S> m }");
+        let program =
+            ok("typedef i64 Id\ntypedef list<Id> Ids\nstruct S { 1: Ids ids, 2: map<Id, S> m }");
         let file = &program.files[0];
-        let list_of_i64 = Ty::List { elem: Box::new(Ty::I64) };
+        let list_of_i64 = Ty::List {
+            elem: Box::new(Ty::I64),
+        };
         assert_eq!(file.typedefs[1].target, list_of_i64);
         assert_eq!(file.structs[0].fields[0].ty, list_of_i64);
-        let me = Ty::Struct { def: DefRef { file: 0, index: 0 } };
+        let me = Ty::Struct {
+            def: DefRef { file: 0, index: 0 },
+        };
         assert_eq!(
             file.structs[0].fields[1].ty,
-            Ty::Map { key: Box::new(Ty::I64), value: Box::new(me) }
+            Ty::Map {
+                key: Box::new(Ty::I64),
+                value: Box::new(me)
+            }
         );
     }
 
@@ -160,7 +183,10 @@ mod tests {
     #[test]
     fn unknown_types_suggest_near_names_and_base_types() {
         let compilation = compile("typedef i64 UserId\nstruct U { 1: UserID id, 2: strin name }");
-        let hints: Vec<_> = compilation.errors().map(|d| (d.message.as_str(), d.hint.as_deref())).collect();
+        let hints: Vec<_> = compilation
+            .errors()
+            .map(|d| (d.message.as_str(), d.hint.as_deref()))
+            .collect();
         assert_eq!(
             hints,
             [
@@ -174,7 +200,10 @@ mod tests {
     fn services_and_constants_are_not_types() {
         assert_eq!(
             errors("service Svc {}\nconst i32 C = 1\nstruct S { 1: Svc a, 2: C b }"),
-            ["`Svc` is a service, not a type", "`C` is a constant, not a type"]
+            [
+                "`Svc` is a service, not a type",
+                "`C` is a constant, not a type"
+            ]
         );
     }
 
@@ -182,7 +211,10 @@ mod tests {
     fn an_unknown_module_prefix_suggests_an_include() {
         let compilation = compile("struct S { 1: shared.User u }");
         let error = compilation.errors().next().expect("an error");
-        assert_eq!(error.message, "unknown type `shared.User`: no included file is named `shared`");
+        assert_eq!(
+            error.message,
+            "unknown type `shared.User`: no included file is named `shared`"
+        );
         assert_eq!(
             error.hint.as_deref(),
             Some("add `include \"shared.thrift\"` to refer to its definitions")

@@ -39,8 +39,19 @@ impl<'a> BinaryReader<'a> {
     #[inline]
     fn read_len(&mut self, what: LengthOf, min_bytes_each: usize) -> Result<usize, WireError> {
         let len = self.read_i32()?;
-        self.limits
-            .check_len(what, i64::from(len), min_bytes_each, self.cursor.remaining())
+        self.limits.check_len(
+            what,
+            i64::from(len),
+            min_bytes_each,
+            self.cursor.remaining(),
+        )
+    }
+
+    /// A length-prefixed run of bytes, borrowed from the input.
+    #[inline]
+    fn read_bytes(&mut self, what: LengthOf) -> Result<&'a [u8], WireError> {
+        let len = self.read_len(what, 1)?;
+        self.cursor.take(len)
     }
 
     #[inline]
@@ -75,7 +86,10 @@ impl<'a> ProtocolReader<'a> for BinaryReader<'a> {
                 self.cursor.remaining(),
             )?;
             let name = self.cursor.take_str(name_len)?;
-            (name, MessageType::from_code(i64::from(self.cursor.byte()?))?)
+            (
+                name,
+                MessageType::from_code(i64::from(self.cursor.byte()?))?,
+            )
         };
         let seqid = self.read_i32()?;
         Ok(MessageHeader {
@@ -181,13 +195,19 @@ impl<'a> ProtocolReader<'a> for BinaryReader<'a> {
 
     #[inline]
     fn read_double(&mut self) -> Result<f64, WireError> {
-        Ok(f64::from_bits(u64::from_be_bytes(self.cursor.take_array()?)))
+        Ok(f64::from_bits(u64::from_be_bytes(
+            self.cursor.take_array()?,
+        )))
     }
 
     #[inline]
     fn read_binary(&mut self) -> Result<Cow<'a, [u8]>, WireError> {
-        let len = self.read_len(LengthOf::Binary, 1)?;
-        Ok(Cow::Borrowed(self.cursor.take(len)?))
+        self.read_bytes(LengthOf::Binary).map(Cow::Borrowed)
+    }
+
+    #[inline]
+    fn read_string_bytes(&mut self) -> Result<Cow<'a, [u8]>, WireError> {
+        self.read_bytes(LengthOf::String).map(Cow::Borrowed)
     }
 
     #[inline]

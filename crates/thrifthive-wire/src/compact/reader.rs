@@ -57,8 +57,19 @@ impl<'a> CompactReader<'a> {
         len: i32,
         min_bytes_each: usize,
     ) -> Result<usize, WireError> {
-        self.limits
-            .check_len(what, i64::from(len), min_bytes_each, self.cursor.remaining())
+        self.limits.check_len(
+            what,
+            i64::from(len),
+            min_bytes_each,
+            self.cursor.remaining(),
+        )
+    }
+
+    /// A length-prefixed run of bytes, borrowed from the input.
+    #[inline]
+    fn read_bytes(&mut self, what: LengthOf) -> Result<&'a [u8], WireError> {
+        let len = self.read_len(what, 1)?;
+        self.cursor.take(len)
     }
 
     #[inline]
@@ -214,8 +225,9 @@ impl<'a> ProtocolReader<'a> for CompactReader<'a> {
     fn read_i16(&mut self) -> Result<i16, WireError> {
         let start = self.cursor.position();
         let value = unzigzag32(read_varint32(&mut self.cursor)?);
-        i16::try_from(value)
-            .map_err(|_| WireError::invalid(format!("i16 at byte {start} is out of range: {value}")))
+        i16::try_from(value).map_err(|_| {
+            WireError::invalid(format!("i16 at byte {start} is out of range: {value}"))
+        })
     }
 
     #[inline]
@@ -230,13 +242,19 @@ impl<'a> ProtocolReader<'a> for CompactReader<'a> {
 
     #[inline]
     fn read_double(&mut self) -> Result<f64, WireError> {
-        Ok(f64::from_bits(u64::from_le_bytes(self.cursor.take_array()?)))
+        Ok(f64::from_bits(u64::from_le_bytes(
+            self.cursor.take_array()?,
+        )))
     }
 
     #[inline]
     fn read_binary(&mut self) -> Result<Cow<'a, [u8]>, WireError> {
-        let len = self.read_len(LengthOf::Binary, 1)?;
-        Ok(Cow::Borrowed(self.cursor.take(len)?))
+        self.read_bytes(LengthOf::Binary).map(Cow::Borrowed)
+    }
+
+    #[inline]
+    fn read_string_bytes(&mut self) -> Result<Cow<'a, [u8]>, WireError> {
+        self.read_bytes(LengthOf::String).map(Cow::Borrowed)
     }
 
     #[inline]

@@ -34,19 +34,12 @@ pub(crate) fn write_varint32(out: &mut Vec<u8>, value: u32) {
 
 #[inline]
 pub(crate) fn write_varint64(out: &mut Vec<u8>, mut value: u64) {
-    if value < 0x80 {
-        out.push(value as u8);
-        return;
-    }
-    let mut buf = [0u8; 10];
-    let mut len = 0;
+    // Byte by byte: for these short runs pushes beat a copy from a stack buffer.
     while value >= 0x80 {
-        buf[len] = (value as u8) | 0x80;
+        out.push((value as u8) | 0x80);
         value >>= 7;
-        len += 1;
     }
-    buf[len] = value as u8;
-    out.extend_from_slice(&buf[..=len]);
+    out.push(value as u8);
 }
 
 #[inline]
@@ -122,7 +115,14 @@ mod tests {
         for value in [0, 1 << 35, u64::MAX] {
             let mut out = Vec::new();
             write_varint64(&mut out, value);
-            assert_eq!(out.len(), if value == 0 { 1 } else { value.ilog2() as usize / 7 + 1 });
+            assert_eq!(
+                out.len(),
+                if value == 0 {
+                    1
+                } else {
+                    value.ilog2() as usize / 7 + 1
+                }
+            );
             assert_eq!(decode64(&out), Ok(value));
         }
     }
@@ -146,10 +146,16 @@ mod tests {
         let too_wide = decode32(&[0xff, 0xff, 0xff, 0xff, 0x1f]).unwrap_err();
         assert_eq!(too_wide.to_string(), "varint at byte 0 overflows 32 bits");
         let too_long = decode32(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x00]).unwrap_err();
-        assert_eq!(too_long.to_string(), "varint at byte 0 is longer than 5 bytes");
+        assert_eq!(
+            too_long.to_string(),
+            "varint at byte 0 is longer than 5 bytes"
+        );
         assert!(decode64(&[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]).is_ok());
         assert!(decode64(&[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02]).is_err());
         assert!(decode64(&[0x80; 11]).is_err());
-        assert!(matches!(decode32(&[0x80]), Err(WireError::UnexpectedEof { .. })));
+        assert!(matches!(
+            decode32(&[0x80]),
+            Err(WireError::UnexpectedEof { .. })
+        ));
     }
 }

@@ -131,7 +131,8 @@ impl ProtocolWriter for CompactWriter<'_> {
             return Ok(());
         }
         self.write_len(LengthOf::Map, len)?;
-        self.out.push((compact_code(key) << 4) | compact_code(value));
+        self.out
+            .push((compact_code(key) << 4) | compact_code(value));
         Ok(())
     }
 

@@ -16,7 +16,7 @@ const DECODE: [u8; 256] = {
 };
 
 /// The length of `len` bytes once encoded, padding included.
-pub(super) fn encoded_len(len: usize) -> usize {
+fn encoded_len(len: usize) -> usize {
     len.div_ceil(3) * 4
 }
 

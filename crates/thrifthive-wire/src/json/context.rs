@@ -7,9 +7,14 @@
 #[derive(Debug, Clone, Copy)]
 enum Context {
     TopLevel,
-    Array { first: bool },
+    Array {
+        first: bool,
+    },
     /// `at_key`: the value last entered is a key (so a ':' and a value come next).
-    Object { first: bool, at_key: bool },
+    Object {
+        first: bool,
+        at_key: bool,
+    },
 }
 
 #[derive(Debug, Clone)]

@@ -70,11 +70,21 @@ fn type_of_name(name: &[u8]) -> Result<TType, WireError> {
         b"uid" => TType::Uuid,
         _ => {
             return Err(WireError::invalid(format!(
-                "unknown JSON type name \"{}\"",
-                String::from_utf8_lossy(name)
+                "unknown JSON type name {}",
+                quote(name)
             )))
         }
     })
+}
+
+/// At most this many bytes of offending input are quoted in an error message.
+const QUOTED_IN_ERRORS: usize = 40;
+
+/// `text` for an error message: escaped, and cut short if long.
+pub(super) fn quote(text: &[u8]) -> String {
+    let shown = &text[..text.len().min(QUOTED_IN_ERRORS)];
+    let ellipsis = if shown.len() < text.len() { "..." } else { "" };
+    format!("\"{}{ellipsis}\"", shown.escape_ascii())
 }
 
 /// The fewest bytes a value of `ttype` takes, for checking container lengths against the input.

@@ -47,7 +47,7 @@ pub(super) fn write_double(out: &mut Vec<u8>, value: f64) {
     if value.is_sign_negative() {
         out.push(b'-');
     }
-    if exponent < -4 || exponent >= PRECISION {
+    if !(-4..PRECISION).contains(&exponent) {
         out.push(significant[0]);
         if significant.len() > 1 {
             out.push(b'.');
@@ -70,7 +70,7 @@ pub(super) fn write_double(out: &mut Vec<u8>, value: f64) {
         }
     } else {
         out.extend_from_slice(b"0.");
-        out.extend(std::iter::repeat(b'0').take((-exponent - 1) as usize));
+        out.resize(out.len() + (-exponent - 1) as usize, b'0');
         out.extend_from_slice(significant);
     }
 }

@@ -80,7 +80,12 @@ mod tests {
         ] {
             assert_eq!(parse(text.as_bytes()), Some(UUID), "{text}");
         }
-        for text in ["", "0011", "00112233-4455-6677-8899aabbccddeeff-", "g0112233445566778899aabbccddeeff"] {
+        for text in [
+            "",
+            "0011",
+            "00112233-4455-6677-8899aabbccddeeff-",
+            "g0112233445566778899aabbccddeeff",
+        ] {
             assert_eq!(parse(text.as_bytes()), None, "{text}");
         }
     }

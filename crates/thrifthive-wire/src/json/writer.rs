@@ -43,11 +43,16 @@ impl<'b> JsonWriter<'b> {
         }
     }
 
-    fn write_text(&mut self, text: &[u8]) {
+    /// A JSON string whose contents `body` appends.
+    fn write_quoted(&mut self, body: impl FnOnce(&mut Vec<u8>)) {
         self.write_separator();
         self.out.push(b'"');
-        write_escaped(self.out, text);
+        body(self.out);
         self.out.push(b'"');
+    }
+
+    fn write_text(&mut self, text: &[u8]) {
+        self.write_quoted(|out| write_escaped(out, text));
     }
 
     fn write_len(&mut self, what: LengthOf, len: usize) -> Result<(), WireError> {
@@ -222,7 +227,11 @@ impl ProtocolWriter for JsonWriter<'_> {
         let special: Option<&[u8]> = if value.is_nan() {
             Some(b"NaN")
         } else if value.is_infinite() {
-            Some(if value > 0.0 { b"Infinity" } else { b"-Infinity" })
+            Some(if value > 0.0 {
+                b"Infinity"
+            } else {
+                b"-Infinity"
+            })
         } else {
             None
         };
@@ -241,10 +250,7 @@ impl ProtocolWriter for JsonWriter<'_> {
 
     fn write_binary(&mut self, value: &[u8]) -> Result<(), WireError> {
         check_wire_len(LengthOf::Binary, value.len())?;
-        self.write_separator();
-        self.out.push(b'"');
-        base64::encode(value, self.out);
-        self.out.push(b'"');
+        self.write_quoted(|out| base64::encode(value, out));
         Ok(())
     }
 
@@ -255,9 +261,6 @@ impl ProtocolWriter for JsonWriter<'_> {
     }
 
     fn write_uuid(&mut self, value: [u8; 16]) {
-        self.write_separator();
-        self.out.push(b'"');
-        uuid_text::format(value, self.out);
-        self.out.push(b'"');
+        self.write_quoted(|out| uuid_text::format(value, out));
     }
 }
