@@ -12,6 +12,7 @@ mkdir -p "$corpus"
 find ../shared/fixtures/idl -name '*.thrift' -exec cp -n {} "$corpus/" \; 2>/dev/null || true
 cp -n crates/thrifthive-idl/tests/diagnostics/*.thrift "$corpus/"
 for target in $(cd fuzz && cargo fuzz list); do
+  mkdir -p "fuzz/corpus/$target"
   echo "fuzzing $target for ${seconds}s"
   (cd fuzz && cargo fuzz run "$target" "corpus/$target" -- -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=65536)
 done
