@@ -210,3 +210,22 @@ def test_apache_thrift_test_idl(run_cli: RunCli) -> None:
     broken = run_cli("check", test_dir / "BrokenConstants.thrift")
     assert broken.returncode == 1
     assert "BrokenConstants.thrift:" in broken.stderr
+
+
+def test_a_reader_that_goes_away_is_not_an_error() -> None:
+    # `thrifthive check --json FILE | head -c 1`: the pipe closes while the IR is being written
+    # (these two IRs are well over a pipe's 64 KiB buffer, so the write must fail).
+    files = [
+        str(APACHE_IDL / "test" / name) for name in ("ThriftTest.thrift", "DebugProtoTest.thrift")
+    ]
+    process = subprocess.Popen(
+        [str(THRIFTHIVE), "check", "--json", *files],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.read(1) == b"{"
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=30) == 0
+    assert "Traceback" not in stderr

@@ -146,6 +146,18 @@ struct Snippet<'a> {
 impl Snippet<'_> {
     fn render(&self, out: &mut String, sources: &SourceMap, gutter: usize, palette: &Palette) {
         let source = sources.file(self.file);
+        if source.text.is_empty() {
+            // Nothing to show: typically a file that could not be read.
+            let _ = writeln!(
+                out,
+                "{:gutter$}{}-->{} {}",
+                "",
+                palette.blue,
+                palette.reset,
+                source.path.display()
+            );
+            return;
+        }
         let start = source.line_col(self.span.start);
         let end = source.line_col(self.span.end.max(self.span.start));
         let line: Vec<char> = source.line_text(start.line).chars().collect();
@@ -291,5 +303,17 @@ mod tests {
             "error: unknown type `Foo`\n --> x.thrift:2:6\n  |\n2 |   1: Foo f\n  |      ^^^\n  = hint: did you mean `Food`?\n"
         );
         assert_eq!(d.location(&sources), "x.thrift:2:6");
+    }
+
+    #[test]
+    fn a_file_without_text_gets_no_snippet() {
+        let mut sources = SourceMap::default();
+        let file = sources.add("gone.thrift".into(), String::new());
+        let d = Diagnostic::error(file, Span::default(), "cannot read `gone.thrift`")
+            .with_hint("check the path");
+        assert_eq!(
+            d.render(&sources, false),
+            "error: cannot read `gone.thrift`\n --> gone.thrift\n  = hint: check the path\n"
+        );
     }
 }
