@@ -3,7 +3,7 @@
 //! constants (`NAME`, `module.NAME`) and enum values (`Enum.VALUE`, `module.Enum.VALUE`, or a
 //! bare `VALUE` where that enum is expected, which Apache's compiler also accepts).
 
-use super::memo::Memo;
+use super::memo::CycleReport;
 use super::scope::{name_list, DefKind, Lookup, Wanted};
 use super::Resolver;
 use crate::diagnostic::{did_you_mean, Diagnostic};
@@ -55,33 +55,20 @@ impl Resolver<'_> {
         site: Span,
     ) -> Option<(Ty, Value)> {
         let decl = self.scopes[file].consts[index];
-        match &self.const_values[file][index] {
-            Memo::Done(evaluated) => return evaluated.clone(),
-            Memo::Active => {
-                self.report_cycle(
-                    "circular constant",
-                    "a constant cannot depend on itself: write one of the values out",
-                    (file, &decl.name),
-                    site_file,
-                    site,
-                );
-                return None;
-            }
-            Memo::Pending => {}
-        }
-        if !self.enter(file, &decl.name) {
-            self.const_values[file][index] = Memo::Done(None);
-            return None;
-        }
-        self.const_values[file][index] = Memo::Active;
-        let ty = self.resolve_type(file, &decl.ty);
-        let value = ty
-            .as_ref()
-            .and_then(|ty| self.coerce(file, &decl.value, ty));
-        self.resolving.pop();
-        let evaluated = ty.zip(value);
-        self.const_values[file][index] = Memo::Done(evaluated.clone());
-        evaluated
+        self.memoized(
+            |resolver| &mut resolver.const_values,
+            (file, index, &decl.name),
+            (site_file, site),
+            CycleReport {
+                what: "circular constant",
+                hint: "a constant cannot depend on itself: write one of the values out",
+            },
+            |resolver| {
+                let ty = resolver.resolve_type(file, &decl.ty)?;
+                let value = resolver.coerce(file, &decl.value, &ty)?;
+                Some((ty, value))
+            },
+        )
     }
 
     /// Resolves a name written in a constant value in `file`, where a value of type `expected`

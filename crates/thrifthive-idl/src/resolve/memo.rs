@@ -28,15 +28,55 @@ impl<T> Memo<T> {
     }
 }
 
+/// What a memoized kind of definition is called in a cycle report, and how to fix such a cycle.
+pub(super) struct CycleReport {
+    pub what: &'static str,
+    pub hint: &'static str,
+}
+
+/// The memo table of one kind of definition, per file and per index.
+pub(super) type MemoTable<T> = Vec<Vec<Memo<T>>>;
+
 /// How many typedefs and constants may be resolved one inside another. Resolution recurses, so
 /// this bounds the stack (a few KiB a level in debug builds); real chains are a handful long, and
 /// a definition written before its users is resolved first and never nests.
 const MAX_NESTING: usize = 128;
 
 impl<'a> Resolver<'a> {
+    /// The result of definition `index` of `file` (named `name`), reached at `site` in
+    /// `site_file`: computed by `compute` on first use and remembered in the table `table`
+    /// selects; a definition reached again while it is being computed closes a cycle, reported
+    /// as `cycle` says. `None` when it fails (reported once).
+    pub(super) fn memoized<T: Clone>(
+        &mut self,
+        table: fn(&mut Self) -> &mut MemoTable<T>,
+        (file, index, name): (usize, usize, &'a Ident),
+        (site_file, site): (usize, Span),
+        cycle: CycleReport,
+        compute: impl FnOnce(&mut Self) -> Option<T>,
+    ) -> Option<T> {
+        match &table(self)[file][index] {
+            Memo::Done(result) => return result.clone(),
+            Memo::Active => {
+                self.report_cycle(cycle.what, cycle.hint, (file, name), site_file, site);
+                return None;
+            }
+            Memo::Pending => {}
+        }
+        if !self.enter(file, name) {
+            table(self)[file][index] = Memo::Done(None);
+            return None;
+        }
+        table(self)[file][index] = Memo::Active;
+        let result = compute(self);
+        self.resolving.pop();
+        table(self)[file][index] = Memo::Done(result.clone());
+        result
+    }
+
     /// Starts resolving the definition `name` of `file`: pushes it on the `resolving` chain, or
     /// reports and returns false when the chain is too long already.
-    pub(super) fn enter(&mut self, file: usize, name: &'a Ident) -> bool {
+    fn enter(&mut self, file: usize, name: &'a Ident) -> bool {
         if self.resolving.len() < MAX_NESTING {
             self.resolving.push((file, name));
             return true;
@@ -61,7 +101,7 @@ impl<'a> Resolver<'a> {
 
     /// Reports the cycle closed at `site` (a span in `site_file`) by reaching `again`, which is
     /// still being resolved: the chain runs from `again` through everything resolved since.
-    pub(super) fn report_cycle(
+    fn report_cycle(
         &mut self,
         what: &str,
         hint: &str,

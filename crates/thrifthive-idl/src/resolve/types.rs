@@ -2,7 +2,7 @@
 //! definitions and typedefs expanded (each typedef once, memoized; a typedef reached again while
 //! it is being expanded is a cycle).
 
-use super::memo::Memo;
+use super::memo::CycleReport;
 use super::scope::{DefKind, Wanted};
 use super::{annotations, Resolver};
 use crate::ast::{self, BaseType, TypeKind};
@@ -58,29 +58,17 @@ impl<'a> Resolver<'a> {
         site: Span,
     ) -> Option<Ty> {
         let decl = self.scopes[file].typedefs[index];
-        match &self.typedef_targets[file][index] {
-            Memo::Done(target) => return target.clone(),
-            Memo::Active => {
-                self.report_cycle(
-                    "circular typedef",
+        self.memoized(
+            |resolver| &mut resolver.typedef_targets,
+            (file, index, &decl.name),
+            (site_file, site),
+            CycleReport {
+                what: "circular typedef",
+                hint:
                     "a chain of typedefs must end in a base type, a container, an enum or a struct",
-                    (file, &decl.name),
-                    site_file,
-                    site,
-                );
-                return None;
-            }
-            Memo::Pending => {}
-        }
-        if !self.enter(file, &decl.name) {
-            self.typedef_targets[file][index] = Memo::Done(None);
-            return None;
-        }
-        self.typedef_targets[file][index] = Memo::Active;
-        let target = self.resolve_type(file, &decl.ty);
-        self.resolving.pop();
-        self.typedef_targets[file][index] = Memo::Done(target.clone());
-        target
+            },
+            |resolver| resolver.resolve_type(file, &decl.ty),
+        )
     }
 
     /// Every typedef of every file, expanded.
