@@ -3,7 +3,7 @@
 #   demo   thrifthive check over examples/*.thrift
 #   test   lint, then every Rust test and every Python test
 #   lint   rustfmt, clippy -D warnings, ruff (lint and format), mypy
-#   bench  the IDL front end's benchmark (cargo bench)
+#   bench  the IDL front end's benchmark (cargo bench) and the codec's against its anchors
 #   fuzz   the cargo-fuzz targets, FUZZ_SECONDS each (scripts/fuzz.sh)
 #   clean  build outputs, .venv and stamps
 
@@ -36,8 +36,9 @@ lint: setup
 	$(BIN)/ruff format --check $(PY_DIRS)
 	$(BIN)/mypy
 
-bench:
+bench: setup
 	cargo bench -p thrifthive-idl
+	$(BIN)/python -m bench.codec
 
 fuzz:
 	scripts/fuzz.sh

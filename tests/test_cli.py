@@ -223,7 +223,8 @@ def test_a_reader_that_goes_away_is_not_an_error() -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout is not None
+    assert process.stderr is not None
     assert process.stdout.read(1) == b"{"
     process.stdout.close()
     stderr = process.stderr.read().decode()

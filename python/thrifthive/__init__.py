@@ -1,10 +1,27 @@
 """thrifthive: Thrift RPC for Python microservices, with a Rust core.
 
-What exists so far is the IDL front end: :mod:`thrifthive.idl` compiles a ``.thrift`` file (and
-everything it includes) to its resolved IR, and ``thrifthive check`` reports problems rustc-style.
+:mod:`thrifthive.idl` compiles a ``.thrift`` file (and everything it includes) to its resolved
+IR, and ``thrifthive check`` reports problems rustc-style; :func:`load` turns IDL into a module
+of classes, enums, consts and service descriptors.
 """
 
 from thrifthive import idl
 from thrifthive._native import Diagnostic, Note, ThriftParseError, __version__
+from thrifthive.codec import Limits, dumps, loads
+from thrifthive.loader import load, load_source
+from thrifthive.service import Method, Service
 
-__all__ = ["Diagnostic", "Note", "ThriftParseError", "__version__", "idl"]
+__all__ = [
+    "Diagnostic",
+    "Limits",
+    "Method",
+    "Note",
+    "Service",
+    "ThriftParseError",
+    "__version__",
+    "dumps",
+    "idl",
+    "load",
+    "load_source",
+    "loads",
+]

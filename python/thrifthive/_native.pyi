@@ -2,18 +2,25 @@
 # them against the built binary with mypy's stubtest.
 
 import os
-from collections.abc import Sequence
-from typing import Literal, final
+from collections.abc import Mapping, Sequence
+from typing import ClassVar, Literal, TypeVar, final
 
 __all__ = [
     "Compilation",
     "Diagnostic",
+    "Limits",
     "Note",
     "ThriftParseError",
     "__version__",
     "compile_idl",
     "compile_idl_source",
+    "decode_message",
+    "dumps",
+    "encode_message",
+    "loads",
 ]
+
+_T = TypeVar("_T")
 
 __version__: str
 
@@ -112,3 +119,62 @@ def compile_idl(
 def compile_idl_source(
     name: str, text: str, include_dirs: Sequence[str | os.PathLike[str]] = ...
 ) -> Compilation: ...
+
+@final
+class Limits:
+    """Limits on what decoding accepts; each breach is a TProtocolException naming it."""
+
+    def __new__(
+        cls,
+        *,
+        max_string_len: int = 16777216,
+        max_container_len: int = 16777216,
+        max_depth: int = 64,
+        max_message_size: int = 16777216,
+    ) -> Limits: ...
+    @property
+    def max_string_len(self) -> int:
+        """Longest string or binary (and message name), in bytes."""
+    @property
+    def max_container_len(self) -> int:
+        """Most elements in a list, set or map."""
+    @property
+    def max_depth(self) -> int:
+        """Deepest nesting of structs and containers; a top-level struct is depth 1."""
+    @property
+    def max_message_size(self) -> int:
+        """Largest input accepted, in bytes."""
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+def dumps(
+    obj: object,
+    protocol: str = "binary",
+    *,
+    limits: Limits | None = None,
+) -> bytes: ...
+def loads(
+    cls: type[_T],
+    data: bytes | bytearray | memoryview,
+    protocol: str = "binary",
+    *,
+    strict: bool = False,
+    limits: Limits | None = None,
+) -> _T: ...
+def encode_message(
+    name: str,
+    message_type: int,
+    seqid: int,
+    body: object,
+    protocol: str = "binary",
+    *,
+    limits: Limits | None = None,
+) -> bytes: ...
+def decode_message(
+    data: bytes | bytearray | memoryview,
+    body_types: type | Mapping[str, type],
+    protocol: str = "binary",
+    *,
+    strict: bool = False,
+    limits: Limits | None = None,
+) -> tuple[str, int, int, object | None]: ...

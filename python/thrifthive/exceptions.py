@@ -26,7 +26,7 @@ class _Typed(TException):
     UNKNOWN: ClassVar[int] = 0
     _names: ClassVar[dict[int, str]] = {}
 
-    def __init__(self, type: int = 0, message: str | None = None) -> None:  # noqa: A002
+    def __init__(self, type: int = 0, message: str | None = None) -> None:
         super().__init__(message)
         self.type = type
 

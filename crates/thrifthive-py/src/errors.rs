@@ -3,12 +3,26 @@
 //! Exceptions are created here (abi3 cannot subclass Python's exception types with Rust
 //! structs), get their `__module__` set to `thrifthive`, and are re-exported by the Python
 //! package, so `thrifthive.ThriftParseError` is the class raised and the class pickled.
+//!
+//! The object codec's errors (`codec_error`) map to:
+//! - malformed or over-limit input, values the format cannot hold, a required field unset on
+//!   write (or missing on a strict read), a union without exactly one field:
+//!   `thrifthive.exceptions.TProtocolException(type, message)`, `type` being Apache's code
+//!   (1 invalid data, 2 negative size, 3 size limit, 4 bad version, 6 depth limit);
+//! - a value of the wrong Python type: `TypeError`; an int out of its type's range:
+//!   `OverflowError`;
+//! - an exception raised by Python code along the way: itself, with a note saying where.
+//!
+//! Every message starts with where it happened, e.g. `UserPage.users[3].id: expected int, got
+//! str`.
 
+use crate::codec::{CodecError, ErrorKind};
 use crate::diagnostics::Diagnostic;
 use pyo3::create_exception;
-use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::exceptions::{PyOverflowError, PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::PyList;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyList, PyType};
 
 create_exception!(
     thrifthive,
@@ -73,4 +87,50 @@ pub fn internal_error(message: String) -> PyErr {
     PyRuntimeError::new_err(format!(
         "thrifthive internal error: {message}; please report this with the input that caused it"
     ))
+}
+
+/// The Python exception for a failure of the object codec (see the module docs).
+pub fn codec_error(py: Python<'_>, err: CodecError) -> PyErr {
+    let location = err.location();
+    let located = |message: String| {
+        if location.is_empty() {
+            message
+        } else {
+            format!("{location}: {message}")
+        }
+    };
+    match err.into_kind() {
+        ErrorKind::Wire(wire) => protocol_exception(
+            py,
+            wire.protocol_exception_type(),
+            located(wire.to_string()),
+        ),
+        ErrorKind::Python(err) => {
+            if !location.is_empty() {
+                // Keep the exception's own type and message; say where in a note. A failure
+                // to add the note loses nothing that matters.
+                let _ = err
+                    .value(py)
+                    .call_method1("add_note", (format!("in {location}"),));
+            }
+            err
+        }
+        kind @ ErrorKind::WrongType { .. } => PyTypeError::new_err(located(kind.to_string())),
+        kind @ ErrorKind::OutOfRange { .. } => PyOverflowError::new_err(located(kind.to_string())),
+        ErrorKind::Mismatch => internal_error(format!(
+            "a container type mismatch escaped the decoder at {location}"
+        )),
+    }
+}
+
+/// `thrifthive.exceptions.TProtocolException(type_code, message)`.
+fn protocol_exception(py: Python<'_>, type_code: i32, message: String) -> PyErr {
+    static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+    let made = CLASS
+        .import(py, "thrifthive.exceptions", "TProtocolException")
+        .and_then(|cls| cls.call1((type_code, message)));
+    match made {
+        Ok(exception) => PyErr::from_value(exception),
+        Err(err) => err,
+    }
 }

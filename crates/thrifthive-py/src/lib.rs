@@ -4,9 +4,11 @@
 //! - [`errors`]: the one place where Rust failures become Python exceptions.
 //! - [`diagnostics`]: IDL diagnostics as Python values.
 //! - [`idl`]: compiling IDL files to the resolved IR, with the GIL released.
+//! - [`codec`]: the object codec, Python objects to Thrift bytes and back.
 
 use pyo3::prelude::*;
 
+mod codec;
 mod diagnostics;
 mod errors;
 mod idl;
@@ -17,5 +19,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
     diagnostics::register(m)?;
     idl::register(m)?;
+    codec::register(m)?;
     Ok(())
 }

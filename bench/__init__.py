@@ -1,0 +1,2 @@
+"""thrifthive's benchmarks against the anchors (``python -m bench.codec``); results in
+BENCHMARKS.md."""

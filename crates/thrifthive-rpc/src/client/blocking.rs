@@ -1,0 +1,64 @@
+//! The client for threads without a runtime: each call runs the async client to completion on
+//! the calling thread.
+//!
+//! All blocking clients share one lazily started current-thread runtime. `block_on` drives it
+//! from the caller's own thread, so a call costs no thread handoff: the caller writes, waits in
+//! epoll and reads itself, as a blocking socket would, while the timeouts and the code stay
+//! those of the async client. Threads calling at once take turns driving the runtime's I/O.
+//! Must not be called from inside a tokio runtime (tokio forbids nested `block_on`).
+
+use std::sync::OnceLock;
+
+use tokio::runtime::{Builder, Runtime};
+
+use crate::message::Message;
+use crate::net::Address;
+
+use super::{Client, ClientError, ClientOptions};
+
+/// A [`Client`] whose calls block. Not shared between threads by itself: give each thread
+/// its own, or guard one with a lock.
+#[derive(Debug)]
+pub struct BlockingClient {
+    client: Client,
+}
+
+impl BlockingClient {
+    /// Does not connect yet.
+    pub fn new(address: Address, options: ClientOptions) -> BlockingClient {
+        BlockingClient {
+            client: Client::new(address, options),
+        }
+    }
+
+    /// Connects now if not connected.
+    pub fn connect(&mut self) -> Result<(), ClientError> {
+        runtime()?.block_on(self.client.connect()).map(drop)
+    }
+
+    /// See [`Client::call`].
+    pub fn call(&mut self, request: &[u8]) -> Result<Option<Message>, ClientError> {
+        runtime()?.block_on(self.client.call(request))
+    }
+
+    pub fn is_connected(&self) -> bool {
+        self.client.is_connected()
+    }
+
+    pub fn close(&mut self) {
+        self.client.close();
+    }
+}
+
+fn runtime() -> Result<&'static Runtime, ClientError> {
+    static RUNTIME: OnceLock<Result<Runtime, String>> = OnceLock::new();
+    RUNTIME
+        .get_or_init(|| {
+            Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|error| error.to_string())
+        })
+        .as_ref()
+        .map_err(|reason| ClientError::Runtime(reason.clone()))
+}

@@ -1,0 +1,24 @@
+//! The client side: a connection that sends a request message and reads its reply, checked
+//! against the request; a [`Client`] that reconnects after a broken connection; and a
+//! [`BlockingClient`] for threads that have no runtime (the Python sync client calls it with
+//! the GIL released).
+//!
+//! Requests and replies are whole encoded messages; a reply arrives as a
+//! [`Message`](crate::Message) whose body the caller decodes. A TApplicationException reply
+//! becomes [`ClientError::Application`].
+//!
+//! Calls on one connection are sequential here. Pipelining (several requests in flight, replies
+//! matched by seqid) can be built on [`Connection::send`] and [`Connection::receive`].
+
+mod blocking;
+mod connect;
+mod connection;
+mod error;
+mod options;
+mod reconnect;
+
+pub use blocking::BlockingClient;
+pub use connection::Connection;
+pub use error::ClientError;
+pub use options::ClientOptions;
+pub use reconnect::Client;

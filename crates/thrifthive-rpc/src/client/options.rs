@@ -1,0 +1,39 @@
+//! A client's settings and their defaults.
+
+use std::time::Duration;
+
+use thrifthive_wire::Limits;
+
+use crate::format::{Protocol, Transport, WireFormat};
+
+/// How a client connects and talks.
+#[derive(Debug, Clone)]
+pub struct ClientOptions {
+    /// What to speak; the default, buffered binary, is Apache's.
+    pub format: WireFormat,
+    /// The longest a call may take, sending included; `None`: no limit.
+    pub timeout: Option<Duration>,
+    /// The longest connecting may take, name resolution included.
+    pub connect_timeout: Duration,
+    /// Limits on what a reply may contain; `max_message_size` also bounds an unframed reply.
+    pub limits: Limits,
+    /// The largest reply frame accepted, in bytes.
+    pub max_frame_size: usize,
+}
+
+impl ClientOptions {
+    pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+    pub const DEFAULT_MAX_FRAME_SIZE: usize = 16 * 1024 * 1024;
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions {
+            format: WireFormat::new(Transport::Buffered, Protocol::Binary),
+            timeout: None,
+            connect_timeout: Self::DEFAULT_CONNECT_TIMEOUT,
+            limits: Limits::default(),
+            max_frame_size: Self::DEFAULT_MAX_FRAME_SIZE,
+        }
+    }
+}

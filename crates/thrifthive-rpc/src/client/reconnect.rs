@@ -1,0 +1,62 @@
+//! A client that connects on first use and again after a broken connection.
+
+use crate::message::Message;
+use crate::net::Address;
+
+use super::{ClientError, ClientOptions, Connection};
+
+/// Calls one server over one connection, opened when needed. A call that breaks the
+/// connection fails; the next one reconnects. Calls are never retried: a call that failed may
+/// have run on the server.
+#[derive(Debug)]
+pub struct Client {
+    address: Address,
+    options: ClientOptions,
+    connection: Option<Connection>,
+}
+
+impl Client {
+    /// Does not connect yet.
+    pub fn new(address: Address, options: ClientOptions) -> Client {
+        Client {
+            address,
+            options,
+            connection: None,
+        }
+    }
+
+    pub fn address(&self) -> &Address {
+        &self.address
+    }
+
+    pub fn options(&self) -> &ClientOptions {
+        &self.options
+    }
+
+    /// Connects now if not connected.
+    pub async fn connect(&mut self) -> Result<&mut Connection, ClientError> {
+        let connection = match self.connection.take() {
+            Some(connection) => connection,
+            None => Connection::connect(&self.address, &self.options).await?,
+        };
+        Ok(self.connection.insert(connection))
+    }
+
+    /// [`Connection::call`] on the connection, connecting first if needed.
+    pub async fn call(&mut self, request: &[u8]) -> Result<Option<Message>, ClientError> {
+        let result = self.connect().await?.call(request).await;
+        if result.as_ref().is_err_and(ClientError::breaks_connection) {
+            self.connection = None;
+        }
+        result
+    }
+
+    pub fn is_connected(&self) -> bool {
+        self.connection.is_some()
+    }
+
+    /// Closes the connection; the next call opens a new one.
+    pub fn close(&mut self) {
+        self.connection = None;
+    }
+}

@@ -1,0 +1,36 @@
+//! thrifthive-rpc: Thrift RPC over tokio, with no Python in it.
+//!
+//! - [`server`]: the server engine. Listeners on TCP and UNIX sockets, per-connection
+//!   detection of the transport and protocol ([`detect`]), limits, graceful shutdown; each call
+//!   is handed to a [`Dispatch`], which the Python bridge implements.
+//! - [`client`]: a client connection, async and blocking.
+//! - [`loadgen`]: the closed-loop load generator behind `thrifthive bench`.
+//!
+//! Messages travel as their encoded bytes ([`Message`]); encoding arguments and results is the
+//! caller's business (thrifthive-wire, or the Python object codec). Framing and message
+//! boundaries are handled here, by one reader that the server and the client share.
+//!
+//! Logging goes through the `log` facade with targets `thrifthive.server`, `thrifthive.client`
+//! and `thrifthive.bench`, which map onto Python loggers under `thrifthive`.
+
+pub mod client;
+pub mod detect;
+mod dispatch;
+mod exception;
+mod format;
+mod inbound;
+pub mod loadgen;
+mod message;
+mod net;
+mod outbound;
+mod scan;
+pub mod server;
+
+pub use dispatch::{
+    reply_channel, ConnectionId, Dispatch, DispatchResult, ReplyReceiver, ReplySender, Request,
+};
+pub use exception::{ApplicationException, ExceptionKind};
+pub use format::{Protocol, Transport, WireFormat};
+pub use message::{Header, Message, MethodName};
+pub use net::{Address, AddressError};
+pub use server::{Server, ServerConfig, ShutdownHandle};

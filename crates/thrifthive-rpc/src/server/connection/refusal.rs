@@ -1,0 +1,141 @@
+//! Refusing what is not a request this server takes: not Thrift, Thrift in a format the
+//! settings exclude, or a message that cannot be read. Each refusal is logged, and answered
+//! where the client can understand an answer, before the connection closes.
+
+use std::sync::Arc;
+
+use bytes::{Buf, Bytes};
+
+use crate::detect::{describe_start, detect, Detected, MAX_DETECT_LEN};
+use crate::dispatch::Dispatch;
+use crate::exception::{ApplicationException, ExceptionKind};
+use crate::format::WireFormat;
+use crate::inbound::{first_header, Inbound, Unreadable};
+use crate::message::MethodName;
+use crate::outbound::Outbound;
+
+use super::{Connection, LOG};
+
+impl<D: Dispatch> Connection<D> {
+    /// Tells from the first bytes what the client speaks; returns whether it is Thrift that
+    /// this server accepts. Anything else ends the connection, with an explanation where the
+    /// client can understand one.
+    pub(super) fn detect(&mut self) -> bool {
+        let Some(detected) = detect(&self.buf) else {
+            self.need = (self.buf.len() + 1).min(MAX_DETECT_LEN);
+            return false;
+        };
+        let format = match detected {
+            Detected::Thrift(format) => format,
+            Detected::Http => {
+                self.refuse("sent an HTTP request; this is a Thrift server");
+                self.farewell = Some(Bytes::from_static(HTTP_REFUSAL));
+                return false;
+            }
+            Detected::Tls => {
+                self.refuse("started a TLS handshake; this server does not speak TLS");
+                return false;
+            }
+            Detected::THeader => {
+                self.refuse(
+                    "speaks THeader, which is not supported yet: use the framed or buffered \
+                     transport",
+                );
+                return false;
+            }
+            Detected::Unknown => {
+                self.refuse("sent something that is not Thrift");
+                return false;
+            }
+        };
+        let shared = Arc::clone(&self.shared);
+        let config = &shared.config;
+        let refused = match (config.transport, config.protocol) {
+            (Some(transport), _) if transport != format.transport => {
+                Some(format!("the {transport} transport"))
+            }
+            (_, Some(protocol)) if protocol != format.protocol => {
+                Some(format!("the {protocol} protocol"))
+            }
+            _ => None,
+        };
+        if let Some(accepted) = refused {
+            let reason = format!("speaks {format}, but this server accepts only {accepted}");
+            self.refuse(&reason);
+            // Say it in the client's own format, which it can read.
+            let header = first_header(format, config.limits, &self.buf);
+            self.farewell = header.and_then(|header| {
+                let exception = ApplicationException::new(ExceptionKind::INVALID_PROTOCOL, reason);
+                encode_exception(format, &header.name, header.seqid, &exception)
+            });
+            return false;
+        }
+        log::debug!(target: LOG, "connection {} from {} speaks {format}", self.id, self.peer);
+        self.inbound = Some(Inbound::new(format, config.limits, config.max_frame_size));
+        true
+    }
+
+    /// Logs why the connection is refused and stops reading from it.
+    fn refuse(&mut self, reason: &str) {
+        log::warn!(
+            target: LOG,
+            "connection {} from {} {reason} (first bytes: {}); closing",
+            self.id, self.peer, describe_start(&self.buf)
+        );
+        self.reading = false;
+    }
+
+    /// A request that cannot be read (a bad frame, a malformed or oversized message) ends the
+    /// connection: with an error reply if its header could be read, after the pending replies.
+    pub(super) fn reject_message(&mut self, unreadable: Unreadable) {
+        let Some(format) = self.inbound.as_ref().map(Inbound::format) else {
+            return;
+        };
+        let Unreadable { error, header } = unreadable;
+        let call = match &header {
+            Some(header) => format!("call {} (seqid {})", header.name, header.seqid),
+            None => String::from("a request"),
+        };
+        log::warn!(
+            target: LOG,
+            "connection {} from {}: cannot read {call}: {error}; closing",
+            self.id, self.peer
+        );
+        self.reading = false;
+        self.farewell = header.and_then(|header| {
+            let exception = ApplicationException::new(
+                ExceptionKind::PROTOCOL_ERROR,
+                format!("the server cannot read this {format} request: {error}"),
+            );
+            encode_exception(format, &header.name, header.seqid, &exception)
+        });
+    }
+}
+
+/// An exception as a complete message in `format`, frame prefix included; `None` (logged) if it
+/// cannot be encoded.
+fn encode_exception(
+    format: WireFormat,
+    name: &MethodName,
+    seqid: i32,
+    exception: &ApplicationException,
+) -> Option<Bytes> {
+    let encoded = exception
+        .encode(format.protocol, name.as_str(), seqid)
+        .and_then(|message| {
+            let outbound = Outbound::new(format.transport, &message)?;
+            let mut buf = outbound.buf();
+            Ok(buf.copy_to_bytes(buf.remaining()))
+        });
+    encoded
+        .map_err(|error| log::error!(target: LOG, "cannot encode {exception}: {error}"))
+        .ok()
+}
+
+/// The answer to an HTTP request: a client that speaks HTTP can at least show this.
+const HTTP_REFUSAL: &[u8] = b"HTTP/1.1 400 Bad Request\r\n\
+Content-Type: text/plain; charset=utf-8\r\n\
+Content-Length: 80\r\n\
+Connection: close\r\n\
+\r\n\
+This is a Thrift server: it speaks framed or buffered binary or compact Thrift.\n";
