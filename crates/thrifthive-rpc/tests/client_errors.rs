@@ -135,6 +135,20 @@ async fn calls_time_out_and_the_client_reconnects() {
 }
 
 #[tokio::test]
+async fn an_idle_connection_the_server_closed_is_replaced_before_the_next_call() {
+    let idle_timeout = Duration::from_millis(100);
+    let server = TestServer::with(|config| config.idle_timeout = Some(idle_timeout)).await;
+    let mut client = Client::new(server.address.clone(), ClientOptions::default());
+    let first = client.call(&ping(Protocol::Binary, 1)).await.unwrap();
+    assert_eq!(first.unwrap().header.seqid, 1);
+    // Long enough for the server's idle timeout to close the connection.
+    tokio::time::sleep(idle_timeout * 4).await;
+    let second = client.call(&ping(Protocol::Binary, 2)).await.unwrap();
+    assert_eq!(second.unwrap().header.seqid, 2);
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn a_server_that_hangs_up() {
     let address = answering(Vec::new()).await;
     let error = call_once(&address, ClientOptions::default()).await;

@@ -47,6 +47,12 @@ impl Connection {
         })
     }
 
+    /// Whether this idle connection can no longer be used: the peer closed it, or left bytes
+    /// no call is waiting for. Only meaningful between calls.
+    pub fn is_stale(&self) -> bool {
+        !self.buf.is_empty() || self.stream.is_stale()
+    }
+
     /// Sends `request`, a whole message in the connection's protocol (no frame prefix), and
     /// unless it is a oneway call waits for the reply: a REPLY message with the request's
     /// method name and seqid. An EXCEPTION reply becomes [`ClientError::Application`].

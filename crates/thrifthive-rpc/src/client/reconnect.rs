@@ -33,11 +33,12 @@ impl Client {
         &self.options
     }
 
-    /// Connects now if not connected.
+    /// Connects now if not connected, or if the idle connection went stale (the server closed
+    /// it meanwhile): nothing has been sent on it yet, so connecting again loses nothing.
     pub async fn connect(&mut self) -> Result<&mut Connection, ClientError> {
         let connection = match self.connection.take() {
-            Some(connection) => connection,
-            None => Connection::connect(&self.address, &self.options).await?,
+            Some(connection) if !connection.is_stale() => connection,
+            _ => Connection::connect(&self.address, &self.options).await?,
         };
         Ok(self.connection.insert(connection))
     }

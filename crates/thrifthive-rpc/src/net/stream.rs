@@ -1,6 +1,7 @@
 //! A connected socket, TCP or UNIX, as one type.
 
 use std::io::{self, IoSlice};
+use std::os::fd::{AsRawFd, RawFd};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -12,6 +13,35 @@ use tokio::net::{TcpStream, UnixStream};
 pub enum Stream {
     Tcp(TcpStream),
     Unix(UnixStream),
+}
+
+impl Stream {
+    /// Whether the peer has closed the connection, or sent bytes nobody asked for, while it sat
+    /// idle. Checked without blocking before an idle connection is reused: a request written to a
+    /// socket the server already closed (an idle timeout on its side) fails in a way the caller
+    /// cannot tell from a call that failed on the server. A raw `MSG_PEEK` rather than tokio's
+    /// `try_read`, which reports "would block" until the reactor has polled the socket again.
+    pub fn is_stale(&self) -> bool {
+        let mut byte = 0u8;
+        // SAFETY: the descriptor belongs to a socket `self` owns and keeps open for the call;
+        // the buffer is one valid, writable byte; MSG_PEEK leaves the data in the socket.
+        let read = unsafe {
+            libc::recv(
+                self.raw_fd(),
+                (&mut byte as *mut u8).cast(),
+                1,
+                libc::MSG_PEEK | libc::MSG_DONTWAIT,
+            )
+        };
+        read >= 0 || io::Error::last_os_error().kind() != io::ErrorKind::WouldBlock
+    }
+
+    fn raw_fd(&self) -> RawFd {
+        match self {
+            Stream::Tcp(s) => s.as_raw_fd(),
+            Stream::Unix(s) => s.as_raw_fd(),
+        }
+    }
 }
 
 impl From<TcpStream> for Stream {
