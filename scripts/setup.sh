@@ -12,7 +12,8 @@ cd "$(dirname "$0")/.."
 VENV=.venv
 STAMPS=.stamps
 PYTHON=${PYTHON:-python3.11}
-APT_PACKAGES=(thrift-compiler libthrift-dev)
+# libthrift-dev includes Boost headers but does not depend on libboost-dev, which the C++ peer needs.
+APT_PACKAGES=(thrift-compiler libthrift-dev libboost-dev)
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }

@@ -7,15 +7,19 @@ of classes, enums, consts and service descriptors.
 
 from thrifthive import idl
 from thrifthive._native import Diagnostic, Note, ThriftParseError, __version__
+from thrifthive.client import Client
 from thrifthive.codec import Limits, dumps, loads
 from thrifthive.loader import load, load_source
+from thrifthive.server import Server
 from thrifthive.service import Method, Service
 
 __all__ = [
+    "Client",
     "Diagnostic",
     "Limits",
     "Method",
     "Note",
+    "Server",
     "Service",
     "ThriftParseError",
     "__version__",

@@ -2,16 +2,21 @@
 # them against the built binary with mypy's stubtest.
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import ClassVar, Literal, TypeVar, final
 
 __all__ = [
+    "BenchReport",
     "Compilation",
     "Diagnostic",
     "Limits",
+    "NativeServer",
     "Note",
+    "Reply",
+    "RpcClient",
     "ThriftParseError",
     "__version__",
+    "bench",
     "compile_idl",
     "compile_idl_source",
     "decode_message",
@@ -178,3 +183,88 @@ def decode_message(
     strict: bool = False,
     limits: Limits | None = None,
 ) -> tuple[str, int, int, object | None]: ...
+
+@final
+class RpcClient:
+    """A thread-safe pool of connections to one server (``thrifthive.Client``'s engine)."""
+
+    def __new__(
+        cls,
+        address: str,
+        *,
+        transport: str = "buffered",
+        protocol: str = "binary",
+        timeout: float | None = None,
+        connect_timeout: float = 10.0,
+    ) -> RpcClient: ...
+    def call(self, name: str, args: object, result: type[_T] | None) -> _T | None: ...
+    def close(self) -> None: ...
+
+@final
+class BenchReport:
+    """What a load run measured; latencies in seconds."""
+
+    @property
+    def calls(self) -> int: ...
+    @property
+    def errors(self) -> dict[str, int]: ...
+    @property
+    def elapsed(self) -> float: ...
+    @property
+    def calls_per_sec(self) -> float: ...
+    @property
+    def p50(self) -> float: ...
+    @property
+    def p90(self) -> float: ...
+    @property
+    def p99(self) -> float: ...
+    @property
+    def p999(self) -> float: ...
+    @property
+    def max(self) -> float: ...
+    @property
+    def mean(self) -> float: ...
+
+def bench(
+    address: str,
+    request: bytes,
+    *,
+    connections: int,
+    duration: float,
+    transport: str = "buffered",
+    protocol: str = "binary",
+    timeout: float | None = None,
+    connect_timeout: float = 10.0,
+    progress: Callable[[float, int, int, float], object] | None = None,
+) -> BenchReport: ...
+
+@final
+class NativeServer:
+    """The engine serving Python handlers; ``thrifthive.Server`` is the API over it."""
+
+    def __new__(
+        cls,
+        process: Callable[[bytes, str], object],
+        *,
+        host: str,
+        port: int,
+        unix_socket: str | os.PathLike[str] | None,
+        transport: str,
+        protocol: str,
+        max_frame_size: int,
+        idle_timeout: float | None,
+        max_connections: int,
+        handler_threads: int,
+        io_threads: int,
+        reuse_port: bool,
+    ) -> NativeServer: ...
+    @property
+    def port(self) -> int | None: ...
+    def is_serving(self) -> bool: ...
+    def stop(self, grace: float) -> None: ...
+
+@final
+class Reply:
+    """The reply of a call answered later (an ``async def`` method)."""
+
+    def send(self, data: bytes | None) -> None: ...

@@ -19,7 +19,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from thrifthive import __version__, idl
+from thrifthive import __version__, _cli_bench, _cli_call, _cli_serve, idl
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -80,6 +80,9 @@ def _parser() -> argparse.ArgumentParser:
         "is set",
     )
     check.set_defaults(run=_check)
+    _cli_call.add_parser(commands)
+    _cli_bench.add_parser(commands)
+    _cli_serve.add_parser(commands)
     return parser
 
 

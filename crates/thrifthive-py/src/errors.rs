@@ -15,14 +15,25 @@
 //!
 //! Every message starts with where it happened, e.g. `UserPage.users[3].id: expected int, got
 //! str`.
+//!
+//! The RPC client's errors (`client_error`) map as Apache's Python library raises them:
+//! - an EXCEPTION reply: `TApplicationException(type, message)` as the server sent it; a reply
+//!   to another call or of another message type: `TApplicationException` with
+//!   `BAD_SEQUENCE_ID`, `WRONG_METHOD_NAME` or `INVALID_MESSAGE_TYPE`;
+//! - a reply that cannot be read, or a request that cannot be: `TProtocolException`;
+//! - everything else: `TTransportException(type, message)`, `type` being `NOT_OPEN` (cannot
+//!   connect: refused, unresolvable, unreachable), `TIMED_OUT` (connecting or the call),
+//!   `END_OF_FILE` (closed by the server) or `UNKNOWN` (a reset, a reply that is not Thrift or
+//!   in another format), with the engine's message saying what happened.
 
 use crate::codec::{CodecError, ErrorKind};
 use crate::diagnostics::Diagnostic;
 use pyo3::create_exception;
 use pyo3::exceptions::{PyOverflowError, PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyList, PyType};
+use pyo3::types::PyList;
+use thrifthive_rpc::client::ClientError;
+use thrifthive_rpc::ExceptionKind;
 
 create_exception!(
     thrifthive,
@@ -125,12 +136,62 @@ pub fn codec_error(py: Python<'_>, err: CodecError) -> PyErr {
 
 /// `thrifthive.exceptions.TProtocolException(type_code, message)`.
 fn protocol_exception(py: Python<'_>, type_code: i32, message: String) -> PyErr {
-    static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-    let made = CLASS
-        .import(py, "thrifthive.exceptions", "TProtocolException")
+    thrift_exception(py, "TProtocolException", type_code, message)
+}
+
+/// `thrifthive.exceptions.<class>(type_code, message)`.
+fn thrift_exception(py: Python<'_>, class: &str, type_code: i32, message: String) -> PyErr {
+    let made = py
+        .import("thrifthive.exceptions")
+        .and_then(|module| module.getattr(class))
         .and_then(|cls| cls.call1((type_code, message)));
     match made {
         Ok(exception) => PyErr::from_value(exception),
         Err(err) => err,
     }
+}
+
+/// The Python exception for a failure of an RPC call (see the module docs).
+pub fn client_error(py: Python<'_>, err: ClientError) -> PyErr {
+    // TTransportException's codes, as Apache numbers them.
+    const UNKNOWN: i32 = 0;
+    const NOT_OPEN: i32 = 1;
+    const TIMED_OUT: i32 = 3;
+    const END_OF_FILE: i32 = 4;
+    let message = err.to_string();
+    let (class, type_code) = match err {
+        ClientError::Application(exception) => {
+            return thrift_exception(
+                py,
+                "TApplicationException",
+                exception.kind.0,
+                exception.message,
+            )
+        }
+        ClientError::BadSequenceId { .. } => {
+            ("TApplicationException", ExceptionKind::BAD_SEQUENCE_ID.0)
+        }
+        ClientError::WrongMethodName { .. } => {
+            ("TApplicationException", ExceptionKind::WRONG_METHOD_NAME.0)
+        }
+        ClientError::UnexpectedMessageType { .. } => (
+            "TApplicationException",
+            ExceptionKind::INVALID_MESSAGE_TYPE.0,
+        ),
+        ClientError::InvalidReply { source, .. } | ClientError::InvalidRequest(source) => {
+            ("TProtocolException", source.protocol_exception_type())
+        }
+        ClientError::Resolve { .. } | ClientError::Refused { .. } | ClientError::Connect { .. } => {
+            ("TTransportException", NOT_OPEN)
+        }
+        ClientError::ConnectTimeout { .. } | ClientError::Timeout { .. } => {
+            ("TTransportException", TIMED_OUT)
+        }
+        ClientError::Closed { .. } => ("TTransportException", END_OF_FILE),
+        ClientError::Io { .. }
+        | ClientError::NotThrift { .. }
+        | ClientError::WrongFormat { .. } => ("TTransportException", UNKNOWN),
+        ClientError::Runtime(_) => return internal_error(message),
+    };
+    thrift_exception(py, class, type_code, message)
 }

@@ -5,13 +5,17 @@
 //! - [`diagnostics`]: IDL diagnostics as Python values.
 //! - [`idl`]: compiling IDL files to the resolved IR, with the GIL released.
 //! - [`codec`]: the object codec, Python objects to Thrift bytes and back.
+//! - [`server`]: the RPC server engine serving Python handlers.
+//! - [`client`]: the RPC client and the load generator.
 
 use pyo3::prelude::*;
 
+mod client;
 mod codec;
 mod diagnostics;
 mod errors;
 mod idl;
+mod server;
 
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -20,5 +24,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     diagnostics::register(m)?;
     idl::register(m)?;
     codec::register(m)?;
+    server::register(m)?;
+    client::register(m)?;
     Ok(())
 }

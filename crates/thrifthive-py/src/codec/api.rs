@@ -202,11 +202,11 @@ impl WriteJob for EncodeStruct<'_, '_> {
     }
 }
 
-struct DecodeStruct<'p, 'py> {
-    py: Python<'py>,
-    plan: &'p StructPlan,
-    strict: bool,
-    len: usize,
+pub(crate) struct DecodeStruct<'p, 'py> {
+    pub(crate) py: Python<'py>,
+    pub(crate) plan: &'p StructPlan,
+    pub(crate) strict: bool,
+    pub(crate) len: usize,
 }
 
 impl<'a, 'py> ReadJob<'a> for DecodeStruct<'_, 'py> {
@@ -219,11 +219,11 @@ impl<'a, 'py> ReadJob<'a> for DecodeStruct<'_, 'py> {
     }
 }
 
-struct EncodeMessage<'a, 'py> {
-    header: MessageHeader<'a>,
-    body: &'a Bound<'py, PyAny>,
-    plan: &'a StructPlan,
-    max_depth: usize,
+pub(crate) struct EncodeMessage<'a, 'py> {
+    pub(crate) header: MessageHeader<'a>,
+    pub(crate) body: &'a Bound<'py, PyAny>,
+    pub(crate) plan: &'a StructPlan,
+    pub(crate) max_depth: usize,
 }
 
 impl WriteJob for EncodeMessage<'_, '_> {

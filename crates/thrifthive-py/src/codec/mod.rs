@@ -32,7 +32,10 @@ use thrifthive_wire::{
 };
 
 pub use api::register;
+// The RPC bindings encode calls and decode replies with the same jobs as the Python functions.
+pub(crate) use api::{DecodeStruct, EncodeMessage};
 pub use error::{CodecError, ErrorKind};
+pub(crate) use plan::plan_of;
 
 use decode::Decoder;
 use encode::Encoder;

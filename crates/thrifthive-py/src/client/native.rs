@@ -1,0 +1,106 @@
+//! `_native.RpcClient`: one call is one Rust call. The arguments struct is encoded as a call
+//! message, sent and answered on a pooled connection with the GIL released, and the reply's
+//! result struct decoded; `python/thrifthive/client.py` builds the arguments and reads the
+//! result.
+
+use std::sync::atomic::{AtomicI32, Ordering};
+
+use pyo3::prelude::*;
+use pyo3::types::PyType;
+use thrifthive_wire::{Limits, MessageHeader, MessageType};
+
+use super::options::Target;
+use super::pool::Pool;
+use crate::codec::{self, plan_of, DecodeStruct, EncodeMessage};
+use crate::errors::{client_error, codec_error};
+
+/// A thread-safe connection pool to one server, speaking one transport and protocol.
+#[pyclass(frozen, module = "thrifthive._native")]
+pub struct RpcClient {
+    pool: Pool,
+    protocol: codec::Protocol,
+    limits: Limits,
+    seqid: AtomicI32,
+}
+
+#[pymethods]
+impl RpcClient {
+    #[new]
+    #[pyo3(signature = (
+        address, *, transport = "buffered", protocol = "binary", timeout = None,
+        connect_timeout = 10.0,
+    ))]
+    fn new(
+        address: &str,
+        transport: &str,
+        protocol: &str,
+        timeout: Option<f64>,
+        connect_timeout: f64,
+    ) -> PyResult<RpcClient> {
+        let target = Target::new(address, transport, protocol, timeout, connect_timeout)?;
+        Ok(RpcClient {
+            limits: target.options.limits,
+            pool: Pool::new(target.address, target.options),
+            protocol: target.codec,
+            seqid: AtomicI32::new(0),
+        })
+    }
+
+    /// Calls `name` with `args` (the `<method>_args` struct) and returns the `<method>_result`
+    /// struct decoded as `result`; with `result=None` the call is oneway: it is sent and None
+    /// is returned without waiting.
+    #[pyo3(signature = (name, args, result))]
+    fn call<'py>(
+        &self,
+        py: Python<'py>,
+        name: &str,
+        args: &Bound<'py, PyAny>,
+        result: Option<&Bound<'py, PyType>>,
+    ) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let message_type = match result {
+            Some(_) => MessageType::Call,
+            None => MessageType::Oneway,
+        };
+        let plan = plan_of(&args.get_type())?;
+        let plan = &plan.get().plan;
+        let mut request = plan.output_buffer();
+        let job = EncodeMessage {
+            header: MessageHeader {
+                name: name.into(),
+                message_type,
+                seqid: self.seqid.fetch_add(1, Ordering::Relaxed),
+            },
+            body: args,
+            plan,
+            max_depth: self.limits.max_depth,
+        };
+        self.protocol
+            .write(&mut request, job)
+            .map_err(|err| codec_error(py, err))?;
+        plan.remember_size(request.len());
+
+        let reply = py
+            .detach(|| self.pool.call(&request))
+            .map_err(|err| client_error(py, err))?;
+        let (Some(reply), Some(result)) = (reply, result) else {
+            return Ok(None);
+        };
+        let body = &reply.bytes[reply.body_offset..];
+        let plan = plan_of(result)?;
+        let job = DecodeStruct {
+            py,
+            plan: &plan.get().plan,
+            strict: false,
+            len: body.len(),
+        };
+        self.protocol
+            .read(body, self.limits, job)
+            .map(Some)
+            .map_err(|err| codec_error(py, err))
+    }
+
+    /// Closes the idle connections; the next call opens a new one.
+    fn close(&self) {
+        self.pool.close();
+    }
+}

@@ -1,0 +1,200 @@
+//! `thrifthive._native.NativeServer`: the engine of `thrifthive-rpc` serving Python handlers.
+//! `thrifthive.server.Server` is the public API over it.
+//!
+//! - [`queue`]: the engine's `Dispatch`, which queues each request for the Python threads
+//!   (IO threads never wait for the GIL).
+//! - [`workers`]: long-lived Python-attached threads answering batches of queued calls.
+//! - [`handler`]: one call through the Python router, and the `Reply` of an async call.
+//! - [`logging`]: the engine's `log` records forwarded to Python's `logging`.
+
+mod handler;
+mod logging;
+mod queue;
+mod workers;
+
+use std::io;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::{self, JoinHandle};
+use std::time::Duration;
+
+use pyo3::exceptions::{PyOSError, PyValueError};
+use pyo3::prelude::*;
+use thrifthive_rpc::{Address, Protocol, Server, ServerConfig, ShutdownHandle, Transport};
+
+use queue::{Queue, QueueDispatch};
+use workers::Workers;
+
+pub use handler::Reply;
+
+const LOG: &str = "thrifthive.server";
+
+/// A server, listening and serving from its construction until `stop`.
+#[pyclass(module = "thrifthive._native", frozen)]
+pub struct NativeServer {
+    port: Option<u16>,
+    shutdown: ShutdownHandle,
+    running: Mutex<Option<Running>>,
+}
+
+/// The threads of a server that has not stopped yet.
+struct Running {
+    /// Runs the tokio runtime (the IO threads) until the engine has shut down.
+    io: JoinHandle<io::Result<()>>,
+    workers: Workers,
+}
+
+#[pymethods]
+impl NativeServer {
+    /// Binds, then serves in background threads: `process(message, protocol)` answers each
+    /// call (see `server::handler`).
+    #[new]
+    #[pyo3(signature = (
+        process, *, host, port, unix_socket, transport, protocol, max_frame_size, idle_timeout,
+        max_connections, handler_threads, io_threads, reuse_port
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        process: Py<PyAny>,
+        host: &str,
+        port: u16,
+        unix_socket: Option<PathBuf>,
+        transport: &str,
+        protocol: &str,
+        max_frame_size: usize,
+        idle_timeout: Option<f64>,
+        max_connections: usize,
+        handler_threads: usize,
+        io_threads: usize,
+        reuse_port: bool,
+    ) -> PyResult<NativeServer> {
+        if handler_threads == 0 || io_threads == 0 {
+            return Err(PyValueError::new_err(
+                "handler_threads and io_threads must be at least 1",
+            ));
+        }
+        let address = match unix_socket {
+            Some(path) => Address::unix(path),
+            None => Address::tcp(host, port),
+        };
+        let mut config = ServerConfig::new(address);
+        config.transport = match transport {
+            "auto" => None,
+            "framed" => Some(Transport::Framed),
+            "buffered" => Some(Transport::Buffered),
+            _ => return Err(choice_error("transport", transport, "framed", "buffered")),
+        };
+        config.protocol = match protocol {
+            "auto" => None,
+            "binary" => Some(Protocol::Binary),
+            "compact" => Some(Protocol::Compact),
+            _ => return Err(choice_error("protocol", protocol, "binary", "compact")),
+        };
+        config.max_frame_size = max_frame_size;
+        config.idle_timeout = idle_timeout
+            .map(Duration::try_from_secs_f64)
+            .transpose()
+            .map_err(|_| {
+                PyValueError::new_err("idle_timeout must be a non-negative number of seconds")
+            })?;
+        config.max_connections = max_connections;
+        config.reuse_port = reuse_port;
+
+        logging::install();
+        let server = Server::bind(config).map_err(|error| PyOSError::new_err(error.to_string()))?;
+        let port = server.port();
+        let shutdown = server.shutdown_handle();
+        let queue = Arc::new(Queue::default());
+        let mut workers = Workers::spawn(py, handler_threads, &queue, &process)?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(io_threads)
+            .thread_name("thrifthive-io")
+            .enable_all()
+            .build();
+        let io = runtime.and_then(|runtime| {
+            thread::Builder::new()
+                .name("thrifthive-server".into())
+                .spawn(move || runtime.block_on(server.serve(QueueDispatch(queue))))
+        });
+        let io = match io {
+            Ok(io) => io,
+            Err(error) => {
+                py.detach(|| workers.stop());
+                return Err(error.into());
+            }
+        };
+        Ok(NativeServer {
+            port,
+            shutdown,
+            running: Mutex::new(Some(Running { io, workers })),
+        })
+    }
+
+    /// The TCP port listened on (None for a UNIX socket).
+    #[getter]
+    fn port(&self) -> Option<u16> {
+        self.port
+    }
+
+    /// Whether the engine is still serving (false once stopped, or if it failed).
+    fn is_serving(&self) -> bool {
+        let running = self.running.lock().unwrap_or_else(PoisonError::into_inner);
+        running
+            .as_ref()
+            .is_some_and(|running| !running.io.is_finished())
+    }
+
+    /// Stops accepting, lets the calls already read finish within `grace` seconds, closes every
+    /// connection and joins the threads. Later calls do nothing.
+    fn stop(&self, py: Python<'_>, grace: f64) -> PyResult<()> {
+        let grace = Duration::try_from_secs_f64(grace)
+            .map_err(|_| PyValueError::new_err("grace must be a non-negative number of seconds"))?;
+        self.shutdown.shutdown(grace);
+        let running = self
+            .running
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        let Some(Running { io, mut workers }) = running else {
+            return Ok(());
+        };
+        // The Python threads may be running handlers, which need the GIL to finish.
+        let served = py.detach(move || {
+            let served = io.join();
+            workers.stop();
+            served
+        });
+        match served {
+            Ok(result) => result.map_err(|error| PyOSError::new_err(error.to_string())),
+            Err(_) => Err(PyOSError::new_err("the server's IO thread panicked")),
+        }
+    }
+}
+
+/// A server dropped without `stop` stops at once rather than serve on unreachable; its
+/// threads end on their own (joining them here, under the GIL, could deadlock).
+impl Drop for NativeServer {
+    fn drop(&mut self) {
+        self.shutdown.shutdown(Duration::ZERO);
+        if let Some(running) = self
+            .running
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+        {
+            running.workers.close();
+        }
+    }
+}
+
+fn choice_error(what: &str, got: &str, a: &str, b: &str) -> PyErr {
+    PyValueError::new_err(format!(
+        "unknown {what} {got:?}: use \"auto\", \"{a}\" or \"{b}\""
+    ))
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<NativeServer>()?;
+    m.add_class::<Reply>()?;
+    Ok(())
+}

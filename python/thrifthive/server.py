@@ -1,0 +1,396 @@
+"""``thrifthive.Server``: serves Python handlers with the Rust engine (crates/thrifthive-rpc).
+
+The engine's IO threads (tokio) read requests and never wait for the GIL: they queue each one for
+a pool of long-lived Python threads (``handler_threads``), which answer several queued calls per
+GIL hold. Each call goes through :class:`_Router` here, in one Python call: decode the arguments
+(Rust codec), call the handler method, encode the reply (Rust codec). A handler that blocks
+(``time.sleep``, socket IO) holds up only its own thread. ``async def`` methods run on one asyncio
+loop in a thread of its own, started when a handler has one; their reply is sent from there.
+
+Thrift semantics follow Apache's ``TProcessor``: the seqid is echoed; a declared exception goes
+back in the result struct; a ``TApplicationException`` raised by the handler goes back as it is;
+any other exception becomes ``TApplicationException(INTERNAL_ERROR, "<type>: <message>")`` and its
+traceback is logged (logger ``thrifthive``); an unknown method gets ``UNKNOWN_METHOD``; a oneway
+call gets no reply; a void method replies with an empty result struct, and so does a method whose
+handler returned None (the client raises ``MISSING_RESULT``, as with Apache's servers).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import inspect
+import logging
+import os
+import signal
+import threading
+from collections.abc import Callable, Coroutine, Mapping
+from types import FrameType, TracebackType
+from typing import Any, Literal
+
+from thrifthive._native import NativeServer, Reply, decode_message, encode_message
+from thrifthive._server_workers import serve_forked
+from thrifthive.exceptions import TApplicationException
+from thrifthive.service import Method, Service
+
+__all__ = ["Server"]
+
+logger = logging.getLogger("thrifthive")
+
+_REPLY = 2
+_EXCEPTION = 3
+
+
+class _Entry:
+    """A method of a served service, bound to its handler."""
+
+    __slots__ = ("fields", "func", "is_async", "method", "reply_name", "throws")
+
+    def __init__(self, method: Method, handler: object, reply_name: str) -> None:
+        func = getattr(handler, method.name, None)
+        if not callable(func):
+            # As with Apache's processors, a handler may leave methods out: calling one is an
+            # INTERNAL_ERROR for the caller, not a reason to refuse to serve the others.
+            func = _missing(type(handler).__name__, method.name)
+        self.method = method
+        self.func: Callable[..., Any] = func
+        self.is_async = inspect.iscoroutinefunction(func)
+        # Arguments go positionally, in declaration order, as Apache's processors pass them.
+        self.fields = tuple(field[1] for field in method.args.__thrift_spec__)  # type: ignore[attr-defined]
+        self.throws = tuple(method.throws.items())
+        # Apache's TMultiplexedProcessor replies with the method's name, without the prefix.
+        self.reply_name = reply_name
+
+
+def _missing(handler: str, name: str) -> Callable[..., Any]:
+    def missing(*args: object) -> None:
+        raise AttributeError(f"the handler {handler} has no method {name}()")
+
+    return missing
+
+
+def _application_error(name: str, seqid: int, protocol: str, kind: int, message: str) -> bytes:
+    return encode_message(name, _EXCEPTION, seqid, TApplicationException(kind, message), protocol)
+
+
+class _Router:
+    """Answers one call: ``router(message, protocol)`` returns the reply's bytes, None for no
+    reply (oneway), or a :class:`_Pending` for an ``async def`` method."""
+
+    def __init__(self, table: Mapping[str, _Entry], loop: _Loop | None) -> None:
+        self._table = dict(table)
+        self._args = {name: entry.method.args for name, entry in table.items()}
+        self._loop = loop
+
+    def __call__(self, data: bytes, protocol: str) -> bytes | _Pending | None:
+        try:
+            name, _, seqid, args = decode_message(data, self._args, protocol)
+        except Exception as exc:
+            # The header was read by the engine already; only the arguments can be wrong.
+            name, _, seqid, _ = decode_message(data, {}, protocol)
+            logger.warning("%s: cannot decode the arguments: %s", name, exc)
+            return _application_error(
+                name, seqid, protocol, TApplicationException.PROTOCOL_ERROR, str(exc)
+            )
+        if args is None:
+            return _application_error(
+                name, seqid, protocol, TApplicationException.UNKNOWN_METHOD,
+                f"Unknown function {name}",
+            )  # fmt: skip
+        entry = self._table[name]
+        try:
+            value = entry.func(*[getattr(args, field) for field in entry.fields])
+        except Exception as exc:
+            return _raised(entry, seqid, protocol, exc)
+        if entry.is_async:
+            assert self._loop is not None
+            return _Pending(self._loop, entry, seqid, protocol, value)
+        return _returned(entry, seqid, protocol, value)
+
+
+def _returned(entry: _Entry, seqid: int, protocol: str, value: object) -> bytes | None:
+    method = entry.method
+    if method.oneway:
+        return None
+    assert method.result is not None
+    result = method.result() if method.return_spec is None else method.result(success=value)
+    try:
+        return encode_message(entry.reply_name, _REPLY, seqid, result, protocol)
+    except Exception as exc:
+        return _raised(entry, seqid, protocol, exc)
+
+
+def _raised(entry: _Entry, seqid: int, protocol: str, exc: Exception) -> bytes | None:
+    method = entry.method
+    if not method.oneway:
+        assert method.result is not None
+        for field, cls in entry.throws:
+            if isinstance(exc, cls):
+                result = method.result(**{field: exc})
+                return encode_message(entry.reply_name, _REPLY, seqid, result, protocol)
+        if isinstance(exc, TApplicationException):
+            return encode_message(entry.reply_name, _EXCEPTION, seqid, exc, protocol)
+    logger.error("%s raised an exception", method.name, exc_info=exc)
+    if method.oneway:
+        return None
+    return _application_error(
+        entry.reply_name, seqid, protocol, TApplicationException.INTERNAL_ERROR,
+        f"{type(exc).__name__}: {exc}",
+    )  # fmt: skip
+
+
+class _Pending:
+    """An ``async def`` method's call, answered when its coroutine finishes on the loop."""
+
+    __slots__ = ("_coro", "_entry", "_loop", "_protocol", "_seqid")
+
+    def __init__(
+        self, loop: _Loop, entry: _Entry, seqid: int, protocol: str, coro: Coroutine[Any, Any, Any]
+    ) -> None:
+        self._loop = loop
+        self._entry = entry
+        self._seqid = seqid
+        self._protocol = protocol
+        self._coro = coro
+
+    def deliver_to(self, reply: Reply) -> None:
+        self._loop.call_soon(self._run, reply)
+
+    def _run(self, reply: Reply) -> None:
+        task = asyncio.ensure_future(self._coro)
+        task.add_done_callback(lambda task: reply.send(self._finish(task)))
+
+    def _finish(self, task: asyncio.Future[Any]) -> bytes | None:
+        entry, seqid, protocol = self._entry, self._seqid, self._protocol
+        if task.cancelled():
+            exc: BaseException | None = asyncio.CancelledError()
+        else:
+            exc = task.exception()
+        if exc is None:
+            return _returned(entry, seqid, protocol, task.result())
+        if not isinstance(exc, Exception):
+            exc = RuntimeError(f"the call was interrupted ({type(exc).__name__})")
+        return _raised(entry, seqid, protocol, exc)
+
+
+class _Loop:
+    """An asyncio loop running in a thread of its own, for ``async def`` methods."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(
+            target=self.loop.run_forever, name="thrifthive-asyncio", daemon=True
+        )
+        self._thread.start()
+
+    def call_soon(self, callback: Callable[[Reply], None], reply: Reply) -> None:
+        self.loop.call_soon_threadsafe(callback, reply)
+
+    def close(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join()
+        self.loop.close()
+
+
+Transport = Literal["auto", "framed", "buffered"]
+Protocol = Literal["auto", "binary", "compact"]
+
+
+class Server:
+    """A Thrift server for Python handlers.
+
+    One service: ``Server(svc.UserService, Users(), port=9090)``; it answers plain method names
+    (and ``"UserService:method"``). Several services on one port, as Apache's
+    ``TMultiplexedProcessor`` serves them (``"Name:method"``)::
+
+        Server(services={"Calc": (svc.Calculator, Calc()), "Users": (svc.UserService, Users())},
+               default="Calc")
+
+    ``default`` names the service that also answers plain (un-prefixed) names.
+
+    A handler is any object with a method per service method (plain or ``async def``, mixed
+    freely); arguments are passed positionally in declaration order. Calling a method the
+    handler lacks gets ``INTERNAL_ERROR`` ("AttributeError: the handler ... has no method ...").
+
+    ``port=0`` takes a free port, read from :attr:`port` after :meth:`start`. ``unix_socket``
+    listens on that path instead of TCP. ``transport`` and ``protocol`` are detected per
+    connection unless pinned. ``handler_threads`` Python threads run handlers (blocking ones
+    hold up only their own); ``io_threads`` tokio threads do the socket IO. ``workers=N``
+    (N > 1) makes :meth:`serve` fork N processes sharing the TCP port. Limits:
+    ``max_frame_size`` (bytes), ``idle_timeout`` (seconds, None for none), ``max_connections``.
+    """
+
+    def __init__(
+        self,
+        service: Service | None = None,
+        handler: object | None = None,
+        *,
+        services: Mapping[str, tuple[Service, object]] | None = None,
+        default: str | None = None,
+        host: str = "127.0.0.1",
+        port: int = 9090,
+        unix_socket: str | os.PathLike[str] | None = None,
+        transport: Transport = "auto",
+        protocol: Protocol = "auto",
+        workers: int = 1,
+        max_frame_size: int = 16 * 1024 * 1024,
+        idle_timeout: float | None = 300.0,
+        max_connections: int = 16_384,
+        handler_threads: int = 64,
+        io_threads: int = 1,
+    ) -> None:
+        self._table = _routes(service, handler, services, default)
+        self.host = host
+        self._port = port
+        self.unix_socket = None if unix_socket is None else os.fspath(unix_socket)
+        self.transport: Transport = transport
+        self.protocol: Protocol = protocol
+        self.max_frame_size = max_frame_size
+        self.idle_timeout = idle_timeout
+        self.max_connections = max_connections
+        self.handler_threads = handler_threads
+        self.io_threads = io_threads
+        self.workers = workers
+        # Set in the worker processes of workers > 1, which share the port.
+        self._reuse_port = False
+        self._native: NativeServer | None = None
+        self._loop: _Loop | None = None
+
+    @property
+    def port(self) -> int | None:
+        """The TCP port: the one bound once started (``port=0`` takes a free one)."""
+        if self._native is not None:
+            return self._native.port
+        return None if self.unix_socket is not None else self._port
+
+    @port.setter
+    def port(self, port: int) -> None:
+        if self._native is not None:
+            raise RuntimeError("the port of a running server cannot change")
+        self._port = port
+
+    def start(self) -> None:
+        """Binds and serves in background threads; returns once listening. ``workers > 1``
+        is served by :meth:`serve` only."""
+        if self._native is not None:
+            raise RuntimeError("the server is already running")
+        if self.workers != 1 and not self._reuse_port:
+            raise NotImplementedError(
+                "start() serves in this process only: use serve() for workers > 1"
+            )
+        if any(entry.is_async for entry in self._table.values()):
+            self._loop = _Loop()
+        try:
+            self._native = NativeServer(
+                _Router(self._table, self._loop),
+                host=self.host,
+                port=self._port,
+                unix_socket=self.unix_socket,
+                transport=self.transport,
+                protocol=self.protocol,
+                max_frame_size=self.max_frame_size,
+                idle_timeout=self.idle_timeout,
+                max_connections=self.max_connections,
+                handler_threads=self.handler_threads,
+                io_threads=self.io_threads,
+                reuse_port=self._reuse_port,
+            )
+        except BaseException:
+            self._close_loop()
+            raise
+        # Threads attached to the interpreter must be done before it finalizes.
+        atexit.register(self.stop, 0.0)
+
+    def stop(self, grace: float = 5.0) -> None:
+        """Stops accepting, lets the calls already read finish within ``grace`` seconds, then
+        closes every connection and joins the threads. Does nothing if not running."""
+        native, self._native = self._native, None
+        try:
+            if native is not None:
+                atexit.unregister(self.stop)
+                native.stop(grace)
+        finally:
+            self._close_loop()
+
+    def serve(self) -> None:
+        """Serves until SIGINT or SIGTERM (when called from the main thread), then stops
+        gracefully. With ``workers > 1``, forks that many processes sharing the TCP port
+        (SO_REUSEPORT) and waits for them; signals are forwarded to them."""
+        if self.workers == 1:
+            self._serve_here()
+            return
+        if self.workers < 1:
+            raise ValueError(f"workers must be at least 1, got {self.workers}")
+        if self.unix_socket is not None or self._port == 0:
+            raise ValueError("workers > 1 share a TCP port: give a port (not 0, not a socket)")
+        if self._native is not None:
+            raise RuntimeError("the server is already running")
+        serve_forked(self.workers, self._serve_worker)
+
+    def _serve_worker(self) -> None:
+        self._reuse_port = True
+        self._serve_here()
+
+    def _serve_here(self) -> None:
+        self.start()
+        assert self._native is not None
+        stopping = threading.Event()
+        previous: dict[signal.Signals, Any] = {}
+        if threading.current_thread() is threading.main_thread():
+
+            def on_signal(signum: int, frame: FrameType | None) -> None:
+                logger.info("%s: stopping", signal.Signals(signum).name)
+                stopping.set()
+
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                previous[sig] = signal.signal(sig, on_signal)
+        try:
+            # A timed wait, so that the main thread runs signal handlers.
+            while not stopping.wait(0.2) and self._native.is_serving():
+                pass
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+            self.stop()
+
+    def _close_loop(self) -> None:
+        loop, self._loop = self._loop, None
+        if loop is not None:
+            loop.close()
+
+    def __enter__(self) -> Server:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+def _routes(
+    service: Service | None,
+    handler: object | None,
+    services: Mapping[str, tuple[Service, object]] | None,
+    default: str | None,
+) -> dict[str, _Entry]:
+    """The message names answered, each with its method and handler."""
+    if services is None:
+        if service is None or handler is None:
+            raise TypeError("Server() needs a service and a handler, or services={...}")
+        services, default = {service.name: (service, handler)}, service.name
+    elif service is not None or handler is not None:
+        raise TypeError("pass either a service and a handler, or services={...}, not both")
+    if default is not None and default not in services:
+        raise ValueError(f"the default service {default!r} is not one of {sorted(services)}")
+    table: dict[str, _Entry] = {}
+    for prefix, (svc, obj) in services.items():
+        for name, method in svc.methods.items():
+            entry = _Entry(method, obj, name)
+            table[f"{prefix}:{name}"] = entry
+            if prefix == default:
+                table[name] = entry
+    return table
