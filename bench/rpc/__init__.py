@@ -1,0 +1,1 @@
+"""The RPC benchmark (``python -m bench.rpc``): thrifthive's server against its anchors."""
