@@ -23,7 +23,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from .workload import BENCH_IDL, BLOB_IDL
+from .workload import BENCH_IDL, BLOB_IDL, build_page
 
 
 class Unavailable(Exception):
@@ -62,22 +62,7 @@ def _thrifthive() -> ModuleType:
 def _thrifthive_page(th: ModuleType, page: dict[str, Any]) -> tuple[ModuleType, Any]:
     mod = th.load(str(BENCH_IDL), module_name="bench_thrifthive")
 
-    def user(u: dict[str, Any]) -> Any:
-        a = u["address"]
-        return mod.User(
-            id=u["id"],
-            username=u["username"],
-            email=u["email"],
-            tags=list(u["tags"]),
-            counters=dict(u["counters"]),
-            address=mod.Address(**a) if a is not None else None,
-            status=mod.Status(u["status"]),
-            score=u["score"],
-            avatar=u["avatar"],
-            active=u["active"],
-        )
-
-    return mod, mod.UserPage(users=[user(u) for u in page["users"]], total=page["total"])
+    return mod, build_page(mod, page, mod.Status)
 
 
 def thrifthive_codecs(page: dict[str, Any]) -> list[Codec]:
@@ -177,22 +162,7 @@ def _new_temp_dir() -> Path:
 def apache_codecs(page: dict[str, Any]) -> list[Codec]:
     t = _apache_generate(BENCH_IDL, _new_temp_dir())
 
-    def user(u: dict[str, Any]) -> Any:
-        a = u["address"]
-        return t.User(
-            id=u["id"],
-            username=u["username"],
-            email=u["email"],
-            tags=list(u["tags"]),
-            counters=dict(u["counters"]),
-            address=t.Address(**a) if a is not None else None,
-            status=u["status"],
-            score=u["score"],
-            avatar=u["avatar"],
-            active=u["active"],
-        )
-
-    obj = t.UserPage(users=[user(u) for u in page["users"]], total=page["total"])
+    obj = build_page(t, page)
     return _apache_codecs(t.UserPage, obj)
 
 
@@ -218,22 +188,7 @@ def thriftpy2_codecs(page: dict[str, Any]) -> list[Codec]:
         raise Unavailable("thriftpy2's Cython binary protocol (cybin) is not built")
     t: Any = thriftpy2.load(str(BENCH_IDL), module_name="bench_tp2_thrift")
 
-    def user(u: dict[str, Any]) -> Any:
-        a = u["address"]
-        return t.User(
-            id=u["id"],
-            username=u["username"],
-            email=u["email"],
-            tags=list(u["tags"]),
-            counters=dict(u["counters"]),
-            address=t.Address(**a) if a is not None else None,
-            status=u["status"],
-            score=u["score"],
-            avatar=u["avatar"],
-            active=u["active"],
-        )
-
-    obj = t.UserPage(users=[user(u) for u in page["users"]], total=page["total"])
+    obj = build_page(t, page)
     codecs = []
     for protocol, factory, note in (
         ("binary", TCyBinaryProtocolFactory(), "cybin"),  # type: ignore[no-untyped-call]
@@ -266,22 +221,7 @@ def _msgspec() -> tuple[ModuleType, ModuleType]:
 def msgspec_codecs(page: dict[str, Any]) -> list[Codec]:
     msgspec, m = _msgspec()
 
-    def user(u: dict[str, Any]) -> Any:
-        a = u["address"]
-        return m.User(
-            id=u["id"],
-            username=u["username"],
-            email=u["email"],
-            tags=list(u["tags"]),
-            counters=dict(u["counters"]),
-            address=m.Address(**a) if a is not None else None,
-            status=m.Status(u["status"]),
-            score=u["score"],
-            avatar=u["avatar"],
-            active=u["active"],
-        )
-
-    obj = m.UserPage(users=[user(u) for u in page["users"]], total=page["total"])
+    obj = build_page(m, page, m.Status)
     encoder, decoder = msgspec.msgpack.Encoder(), msgspec.msgpack.Decoder(m.UserPage)
     return [
         Codec(

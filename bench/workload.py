@@ -80,6 +80,30 @@ def make_page(seed: int = SEED, users: int = USERS) -> dict[str, Any]:
     return {"users": [make_user(rng, i) for i in range(users)], "total": 4817}
 
 
+def build_page(types: Any, page: dict[str, Any], status: Any = int) -> Any:
+    """`page` (from make_page) as instances of `types`: any module or namespace whose `User`,
+    `Address` and `UserPage` take their fields as keywords (thrifthive, Apache's generated code,
+    thriftpy2, the msgspec Structs). `status` converts the enum's int: the enum class where the
+    library has one, int where it takes plain ints."""
+
+    def user(u: dict[str, Any]) -> Any:
+        address = u["address"]
+        return types.User(
+            id=u["id"],
+            username=u["username"],
+            email=u["email"],
+            tags=list(u["tags"]),
+            counters=dict(u["counters"]),
+            address=types.Address(**address) if address is not None else None,
+            status=status(u["status"]),
+            score=u["score"],
+            avatar=u["avatar"],
+            active=u["active"],
+        )
+
+    return types.UserPage(users=[user(u) for u in page["users"]], total=page["total"])
+
+
 def make_blob(seed: int = SEED, size: int = BLOB_SIZE) -> bytes:
     return random.Random(seed).randbytes(size)
 

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..workload import BENCH_IDL, REPO, make_page
+from ..workload import BENCH_IDL, REPO, build_page, make_page
 
 SERVERS = {
     "thrifthive": "thrifthive.Server",
@@ -121,26 +121,9 @@ def _page_file(directory: Path) -> Path:
     import thrifthive
 
     svc: Any = thrifthive.load(str(BENCH_IDL), module_name="bench_rpc_page")
-    data = make_page()
-    users = []
-    for u in data["users"]:
-        a = u["address"]
-        users.append(
-            svc.User(
-                id=u["id"],
-                username=u["username"],
-                email=u["email"],
-                tags=list(u["tags"]),
-                counters=dict(u["counters"]),
-                address=svc.Address(**a) if a is not None else None,
-                status=svc.Status(u["status"]),
-                score=u["score"],
-                avatar=u["avatar"],
-                active=u["active"],
-            )
-        )
+    page = build_page(svc, make_page(), svc.Status)
     path = directory / "page.bin"
-    path.write_bytes(thrifthive.dumps(svc.UserPage(users=users, total=data["total"])))
+    path.write_bytes(thrifthive.dumps(page))
     return path
 
 
