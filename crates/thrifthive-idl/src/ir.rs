@@ -170,14 +170,6 @@ impl Program {
         &self.files[self.root as usize]
     }
 
-    pub fn structure(&self, def: DefRef) -> &Struct {
-        &self.files[def.file as usize].structs[def.index as usize]
-    }
-
-    pub fn enumeration(&self, def: DefRef) -> &Enum {
-        &self.files[def.file as usize].enums[def.index as usize]
-    }
-
     pub fn service(&self, def: DefRef) -> &Service {
         &self.files[def.file as usize].services[def.index as usize]
     }
