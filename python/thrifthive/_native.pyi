@@ -2,8 +2,8 @@
 # them against the built binary with mypy's stubtest.
 
 import os
-from collections.abc import Callable, Mapping, Sequence
-from typing import ClassVar, Literal, TypeVar, final
+from collections.abc import Callable, Coroutine, Mapping, Sequence
+from typing import Any, ClassVar, Literal, TypeVar, final
 
 __all__ = [
     "BenchReport",
@@ -13,6 +13,8 @@ __all__ = [
     "NativeServer",
     "Note",
     "Reply",
+    "Route",
+    "Router",
     "RpcClient",
     "ThriftParseError",
     "__version__",
@@ -244,7 +246,7 @@ class NativeServer:
 
     def __new__(
         cls,
-        process: Callable[[bytes, str], object],
+        router: Router,
         *,
         host: str,
         port: int,
@@ -264,7 +266,36 @@ class NativeServer:
     def stop(self, grace: float) -> None: ...
 
 @final
+class Route:
+    """One method of a served service, bound to its handler."""
+
+    def __new__(
+        cls,
+        reply_name: str,
+        func: Callable[..., object],
+        *,
+        is_async: bool,
+        args: type,
+        arg_names: list[str],
+        result: type | None,
+        void: bool,
+        throws: list[tuple[str, type[BaseException]]],
+    ) -> Route: ...
+
+@final
+class Router:
+    """Every route of a server by message name; calls are answered in Rust."""
+
+    def __new__(
+        cls,
+        routes: dict[str, Route],
+        log_exception: Callable[[str, BaseException], None],
+        schedule: Callable[[Coroutine[Any, Any, Any], Reply], None],
+    ) -> Router: ...
+
+@final
 class Reply:
     """The reply of a call answered later (an ``async def`` method)."""
 
-    def send(self, data: bytes | None) -> None: ...
+    def returned(self, value: object) -> None: ...
+    def raised(self, exception: BaseException) -> None: ...

@@ -2,10 +2,11 @@
 
 The engine's IO threads (tokio) read requests and never wait for the GIL: they queue each one for
 a pool of long-lived Python threads (``handler_threads``), which answer several queued calls per
-GIL hold. Each call goes through :class:`_Router` here, in one Python call: decode the arguments
-(Rust codec), call the handler method, encode the reply (Rust codec). A handler that blocks
-(``time.sleep``, socket IO) holds up only its own thread. ``async def`` methods run on one asyncio
-loop in a thread of its own, started when a handler has one; their reply is sent from there.
+GIL hold. Each call is routed in Rust (``_native.Router``): the arguments decoded, the handler
+method called, the reply encoded and written to the socket, with no Python frame but the
+handler's. A handler that blocks (``time.sleep``, socket IO) holds up only its own thread.
+``async def`` methods run on one asyncio loop in a thread of its own, started when a handler has
+one; their reply is sent from there.
 
 Thrift semantics follow Apache's ``TProcessor``: the seqid is echoed; a declared exception goes
 back in the result struct; a ``TApplicationException`` raised by the handler goes back as it is;
@@ -28,25 +29,21 @@ from collections.abc import Callable, Coroutine, Mapping
 from types import FrameType, TracebackType
 from typing import Any, Literal
 
-from thrifthive._native import NativeServer, Reply, decode_message, encode_message
+from thrifthive._native import NativeServer, Reply, Route, Router
 from thrifthive._server_workers import serve_forked
-from thrifthive.exceptions import TApplicationException
 from thrifthive.service import Method, Service
 
 __all__ = ["Server"]
 
 logger = logging.getLogger("thrifthive")
 
-_REPLY = 2
-_EXCEPTION = 3
-
 
 class _Entry:
     """A method of a served service, bound to its handler."""
 
-    __slots__ = ("fields", "func", "is_async", "method", "reply_name", "throws")
+    __slots__ = ("func", "is_async", "method")
 
-    def __init__(self, method: Method, handler: object, reply_name: str) -> None:
+    def __init__(self, method: Method, handler: object) -> None:
         func = getattr(handler, method.name, None)
         if not callable(func):
             # As with Apache's processors, a handler may leave methods out: calling one is an
@@ -55,11 +52,19 @@ class _Entry:
         self.method = method
         self.func: Callable[..., Any] = func
         self.is_async = inspect.iscoroutinefunction(func)
-        # Arguments go positionally, in declaration order, as Apache's processors pass them.
-        self.fields = tuple(field[1] for field in method.args.__thrift_spec__)  # type: ignore[attr-defined]
-        self.throws = tuple(method.throws.items())
-        # Apache's TMultiplexedProcessor replies with the method's name, without the prefix.
-        self.reply_name = reply_name
+
+    def route(self) -> Route:
+        method = self.method
+        return Route(
+            method.name,
+            self.func,
+            is_async=self.is_async,
+            args=method.args,
+            arg_names=[field[1] for field in method.args.__thrift_spec__],  # type: ignore[attr-defined]
+            result=method.result,
+            void=method.return_spec is None,
+            throws=list(method.throws.items()),
+        )
 
 
 def _missing(handler: str, name: str) -> Callable[..., Any]:
@@ -69,108 +74,39 @@ def _missing(handler: str, name: str) -> Callable[..., Any]:
     return missing
 
 
-def _application_error(name: str, seqid: int, protocol: str, kind: int, message: str) -> bytes:
-    return encode_message(name, _EXCEPTION, seqid, TApplicationException(kind, message), protocol)
+def _log_exception(name: str, exc: BaseException) -> None:
+    logger.error("%s raised an exception", name, exc_info=exc)
 
 
-class _Router:
-    """Answers one call: ``router(message, protocol)`` returns the reply's bytes, None for no
-    reply (oneway), or a :class:`_Pending` for an ``async def`` method."""
+def _router(table: Mapping[str, _Entry], loop: _Loop | None) -> Router:
+    """The native router: each call is decoded, dispatched and encoded in Rust (see
+    crates/thrifthive-py/src/server/router.rs), with ``async def`` methods scheduled on
+    ``loop``."""
+    routes = {entry: entry.route() for entry in set(table.values())}
 
-    def __init__(self, table: Mapping[str, _Entry], loop: _Loop | None) -> None:
-        self._table = dict(table)
-        self._args = {name: entry.method.args for name, entry in table.items()}
-        self._loop = loop
+    def schedule(coro: Coroutine[Any, Any, Any], reply: Reply) -> None:
+        assert loop is not None
+        loop.call_soon(_run, coro, reply)
 
-    def __call__(self, data: bytes, protocol: str) -> bytes | _Pending | None:
-        try:
-            name, _, seqid, args = decode_message(data, self._args, protocol)
-        except Exception as exc:
-            # The header was read by the engine already; only the arguments can be wrong.
-            name, _, seqid, _ = decode_message(data, {}, protocol)
-            logger.warning("%s: cannot decode the arguments: %s", name, exc)
-            return _application_error(
-                name, seqid, protocol, TApplicationException.PROTOCOL_ERROR, str(exc)
-            )
-        if args is None:
-            return _application_error(
-                name, seqid, protocol, TApplicationException.UNKNOWN_METHOD,
-                f"Unknown function {name}",
-            )  # fmt: skip
-        entry = self._table[name]
-        try:
-            value = entry.func(*[getattr(args, field) for field in entry.fields])
-        except Exception as exc:
-            return _raised(entry, seqid, protocol, exc)
-        if entry.is_async:
-            assert self._loop is not None
-            return _Pending(self._loop, entry, seqid, protocol, value)
-        return _returned(entry, seqid, protocol, value)
+    return Router({name: routes[entry] for name, entry in table.items()}, _log_exception, schedule)
 
 
-def _returned(entry: _Entry, seqid: int, protocol: str, value: object) -> bytes | None:
-    method = entry.method
-    if method.oneway:
-        return None
-    assert method.result is not None
-    result = method.result() if method.return_spec is None else method.result(success=value)
-    try:
-        return encode_message(entry.reply_name, _REPLY, seqid, result, protocol)
-    except Exception as exc:
-        return _raised(entry, seqid, protocol, exc)
+def _run(coro: Coroutine[Any, Any, Any], reply: Reply) -> None:
+    """Runs an ``async def`` method's coroutine on the loop; its outcome completes ``reply``."""
+    asyncio.ensure_future(coro).add_done_callback(lambda task: _finish(task, reply))
 
 
-def _raised(entry: _Entry, seqid: int, protocol: str, exc: Exception) -> bytes | None:
-    method = entry.method
-    if not method.oneway:
-        assert method.result is not None
-        for field, cls in entry.throws:
-            if isinstance(exc, cls):
-                result = method.result(**{field: exc})
-                return encode_message(entry.reply_name, _REPLY, seqid, result, protocol)
-        if isinstance(exc, TApplicationException):
-            return encode_message(entry.reply_name, _EXCEPTION, seqid, exc, protocol)
-    logger.error("%s raised an exception", method.name, exc_info=exc)
-    if method.oneway:
-        return None
-    return _application_error(
-        entry.reply_name, seqid, protocol, TApplicationException.INTERNAL_ERROR,
-        f"{type(exc).__name__}: {exc}",
-    )  # fmt: skip
-
-
-class _Pending:
-    """An ``async def`` method's call, answered when its coroutine finishes on the loop."""
-
-    __slots__ = ("_coro", "_entry", "_loop", "_protocol", "_seqid")
-
-    def __init__(
-        self, loop: _Loop, entry: _Entry, seqid: int, protocol: str, coro: Coroutine[Any, Any, Any]
-    ) -> None:
-        self._loop = loop
-        self._entry = entry
-        self._seqid = seqid
-        self._protocol = protocol
-        self._coro = coro
-
-    def deliver_to(self, reply: Reply) -> None:
-        self._loop.call_soon(self._run, reply)
-
-    def _run(self, reply: Reply) -> None:
-        task = asyncio.ensure_future(self._coro)
-        task.add_done_callback(lambda task: reply.send(self._finish(task)))
-
-    def _finish(self, task: asyncio.Future[Any]) -> bytes | None:
-        entry, seqid, protocol = self._entry, self._seqid, self._protocol
-        if task.cancelled():
-            exc: BaseException | None = asyncio.CancelledError()
-        else:
-            exc = task.exception()
-        if exc is None:
-            return _returned(entry, seqid, protocol, task.result())
-        if not isinstance(exc, Exception):
-            exc = RuntimeError(f"the call was interrupted ({type(exc).__name__})")
-        return _raised(entry, seqid, protocol, exc)
+def _finish(task: asyncio.Future[Any], reply: Reply) -> None:
+    if task.cancelled():
+        reply.raised(RuntimeError("the call was interrupted (CancelledError)"))
+        return
+    exc = task.exception()
+    if exc is None:
+        reply.returned(task.result())
+    elif isinstance(exc, Exception):
+        reply.raised(exc)
+    else:
+        reply.raised(RuntimeError(f"the call was interrupted ({type(exc).__name__})"))
 
 
 class _Loop:
@@ -183,8 +119,11 @@ class _Loop:
         )
         self._thread.start()
 
-    def call_soon(self, callback: Callable[[Reply], None], reply: Reply) -> None:
-        self.loop.call_soon_threadsafe(callback, reply)
+    def call_soon(
+        self, callback: Callable[[Coroutine[Any, Any, Any], Reply], None],
+        coro: Coroutine[Any, Any, Any], reply: Reply,
+    ) -> None:  # fmt: skip
+        self.loop.call_soon_threadsafe(callback, coro, reply)
 
     def close(self) -> None:
         self.loop.call_soon_threadsafe(self.loop.stop)
@@ -282,7 +221,7 @@ class Server:
             self._loop = _Loop()
         try:
             self._native = NativeServer(
-                _Router(self._table, self._loop),
+                _router(self._table, self._loop),
                 host=self.host,
                 port=self._port,
                 unix_socket=self.unix_socket,
@@ -389,7 +328,7 @@ def _routes(
     table: dict[str, _Entry] = {}
     for prefix, (svc, obj) in services.items():
         for name, method in svc.methods.items():
-            entry = _Entry(method, obj, name)
+            entry = _Entry(method, obj)
             table[f"{prefix}:{name}"] = entry
             if prefix == default:
                 table[name] = entry

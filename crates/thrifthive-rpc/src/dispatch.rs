@@ -1,22 +1,23 @@
 //! The seam between the server engine and whatever answers calls.
 //!
-//! The engine reads each complete request off a connection and hands it to a [`Dispatch`]
-//! on the IO thread that read it; it gets back a future of the reply and goes on reading and
-//! writing. How the reply is produced is the dispatcher's business: the Python bridge queues
-//! requests for long-lived Python threads that take the GIL once for several of them and
-//! complete each through a [`reply_channel`]; a pure-Rust dispatcher can answer at once with
-//! a ready future.
+//! The engine reads each complete request off a connection and hands it, with a [`Responder`],
+//! to a [`Dispatch`] on the IO thread that read it, and goes on reading. How the reply is
+//! produced is the dispatcher's business: the Python bridge queues requests for long-lived
+//! Python threads that take the GIL once for several of them and answer each through its
+//! responder; a pure-Rust dispatcher can answer at once.
 
-use std::future::Future;
-use std::pin::Pin;
-use std::task::{ready, Context, Poll};
+use std::fmt;
+use std::sync::Arc;
 
 use bytes::Bytes;
-use tokio::sync::oneshot;
+use thrifthive_wire::MessageType;
 
 use crate::exception::{ApplicationException, ExceptionKind};
 use crate::format::WireFormat;
-use crate::message::Message;
+use crate::message::{Message, MethodName};
+use crate::outbound::Outgoing;
+use crate::server::replies::{Answer, Replies};
+use crate::server::LOG;
 
 /// Numbers the server's connections, from 1, in the order they were accepted.
 pub type ConnectionId = u64;
@@ -40,54 +41,117 @@ pub type DispatchResult = Result<Option<Bytes>, ApplicationException>;
 
 /// Answers requests.
 ///
-/// `dispatch` runs on a server IO thread: it must return at once (queue the work, spawn it, or
-/// answer from memory) and never block, wait for a lock held across slow work, or take the GIL.
-/// The engine awaits the returned future; replies on one connection go out in request order
-/// whatever order their futures complete in. A future that is dropped (the connection closed,
-/// or the shutdown grace period ran out) means nobody wants the reply any more.
+/// `dispatch` runs on a server IO thread: it must return at once (queue the work, hand it to
+/// another thread, or answer from memory) and never block, wait for a lock held across slow
+/// work, or take the GIL. The request is answered through its [`Responder`], now or later,
+/// from any thread; replies on one connection go out in request order whatever order they are
+/// answered in.
 pub trait Dispatch: Send + Sync + 'static {
-    type Future: Future<Output = DispatchResult> + Send + 'static;
-
-    fn dispatch(&self, request: Request) -> Self::Future;
+    fn dispatch(&self, request: Request, reply: Responder);
 }
 
-/// A one-shot channel for a reply produced on another thread: the dispatcher keeps the sender
-/// with the queued request and returns the receiver as its future.
-pub fn reply_channel() -> (ReplySender, ReplyReceiver) {
-    let (sender, receiver) = oneshot::channel();
-    (ReplySender(sender), ReplyReceiver(receiver))
+/// Answers one request, from any thread. The thread that sends the reply also writes it to the
+/// socket when its turn has come and the socket takes it at once (see
+/// `server::connection::replies`). Dropped without a `send`, it answers INTERNAL_ERROR, so a
+/// lost request never hangs its connection.
+pub struct Responder {
+    /// None once answered.
+    replies: Option<Arc<Replies>>,
+    /// The request's place in its connection's order of replies.
+    seq: u64,
+    name: MethodName,
+    seqid: i32,
+    oneway: bool,
+    format: WireFormat,
 }
 
-/// Completes one request; see [`reply_channel`].
-#[derive(Debug)]
-pub struct ReplySender(oneshot::Sender<DispatchResult>);
-
-impl ReplySender {
-    /// Delivers the result. Does nothing if the engine no longer waits for it.
-    pub fn send(self, result: DispatchResult) {
-        let _ = self.0.send(result);
+impl Responder {
+    pub(crate) fn new(replies: Arc<Replies>, seq: u64, request: &Request) -> Responder {
+        let header = &request.message.header;
+        Responder {
+            replies: Some(replies),
+            seq,
+            name: header.name.clone(),
+            seqid: header.seqid,
+            oneway: header.message_type == MessageType::Oneway,
+            format: request.format,
+        }
     }
 
-    /// Whether the engine stopped waiting (its connection is gone): the work can be skipped.
+    /// Sends the reply (nothing for a oneway call).
+    pub fn send(mut self, result: DispatchResult) {
+        self.answer(result);
+    }
+
+    /// Whether the connection is gone: nobody wants the reply, and the work can be skipped.
     pub fn is_closed(&self) -> bool {
-        self.0.is_closed()
+        self.replies
+            .as_ref()
+            .is_none_or(|replies| replies.is_closed())
+    }
+
+    fn answer(&mut self, result: DispatchResult) {
+        if let Some(replies) = self.replies.take() {
+            replies.finish(self.seq, self.outgoing(result));
+        }
+    }
+
+    /// The bytes to send for `result`, framed as the connection speaks.
+    fn outgoing(&self, result: DispatchResult) -> Answer {
+        let name = &self.name;
+        let message = match (result, self.oneway) {
+            (Ok(Some(reply)), false) => reply,
+            (Ok(None), true) => return Answer::Nothing,
+            (Ok(Some(_)), true) => {
+                log::debug!(target: LOG, "dropping a reply to oneway call {name}");
+                return Answer::Nothing;
+            }
+            (Err(exception), true) => {
+                log::info!(target: LOG, "oneway call {name} failed: {exception}");
+                return Answer::Nothing;
+            }
+            (result, false) => {
+                let exception = result.err().unwrap_or_else(|| {
+                    log::error!(target: LOG, "the dispatcher gave no reply to call {name}");
+                    ApplicationException::new(
+                        ExceptionKind::INTERNAL_ERROR,
+                        "the server produced no reply",
+                    )
+                });
+                match exception.encode(self.format.protocol, name.as_str(), self.seqid) {
+                    Ok(message) => message,
+                    Err(error) => {
+                        log::error!(target: LOG, "cannot encode {exception}: {error}");
+                        return Answer::Unsendable;
+                    }
+                }
+            }
+        };
+        match Outgoing::new(self.format.transport, message) {
+            Ok(outgoing) => Answer::Reply(outgoing),
+            Err(error) => {
+                log::error!(target: LOG, "cannot send the reply to {name}: {error}");
+                Answer::Unsendable
+            }
+        }
     }
 }
 
-/// The future of one request's reply; see [`reply_channel`]. If the sender is dropped unused,
-/// the reply is an INTERNAL_ERROR exception, so a lost request never hangs its connection.
-#[derive(Debug)]
-pub struct ReplyReceiver(oneshot::Receiver<DispatchResult>);
+impl Drop for Responder {
+    fn drop(&mut self) {
+        self.answer(Err(ApplicationException::new(
+            ExceptionKind::INTERNAL_ERROR,
+            "the server dropped the call without answering it",
+        )));
+    }
+}
 
-impl Future for ReplyReceiver {
-    type Output = DispatchResult;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<DispatchResult> {
-        Poll::Ready(ready!(Pin::new(&mut self.0).poll(cx)).unwrap_or_else(|_| {
-            Err(ApplicationException::new(
-                ExceptionKind::INTERNAL_ERROR,
-                "the server dropped the call without answering it",
-            ))
-        }))
+impl fmt::Debug for Responder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Responder")
+            .field("name", &self.name)
+            .field("seqid", &self.seqid)
+            .field("answered", &self.replies.is_none())
+            .finish()
     }
 }

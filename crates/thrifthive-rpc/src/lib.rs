@@ -26,9 +26,7 @@ mod outbound;
 mod scan;
 pub mod server;
 
-pub use dispatch::{
-    reply_channel, ConnectionId, Dispatch, DispatchResult, ReplyReceiver, ReplySender, Request,
-};
+pub use dispatch::{ConnectionId, Dispatch, DispatchResult, Request, Responder};
 pub use exception::{ApplicationException, ExceptionKind};
 pub use format::{Protocol, Transport, WireFormat};
 pub use message::{Header, Message, MethodName};

@@ -2,7 +2,7 @@
 //! vectored write so that a reply leaves in one segment (no Nagle stall, no copy).
 
 use bytes::buf::Chain;
-use bytes::Buf;
+use bytes::{Buf, Bytes};
 use thrifthive_wire::{LengthOf, WireError};
 
 use crate::format::Transport;
@@ -41,5 +41,51 @@ impl<'a> Outbound<'a> {
     pub(crate) fn buf(&self) -> Chain<&[u8], &'a [u8]> {
         let prefix: &[u8] = if self.framed { &self.prefix } else { &[] };
         prefix.chain(self.message)
+    }
+}
+
+/// A message to send later, with its frame prefix, owned; remembers how much of it went out.
+#[derive(Debug)]
+pub(crate) struct Outgoing {
+    prefix: [u8; 4],
+    prefix_len: usize,
+    message: Bytes,
+    sent: usize,
+}
+
+impl Outgoing {
+    /// Fails for a framed message whose length does not fit the prefix's i32.
+    pub(crate) fn new(transport: Transport, message: Bytes) -> Result<Outgoing, WireError> {
+        let outbound = Outbound::new(transport, &message)?;
+        let (prefix, prefix_len) = (outbound.prefix, if outbound.framed { 4 } else { 0 });
+        Ok(Outgoing {
+            prefix,
+            prefix_len,
+            message,
+            sent: 0,
+        })
+    }
+
+    /// Bytes to send as they are (a farewell, already framed as the connection speaks).
+    pub(crate) fn raw(bytes: Bytes) -> Outgoing {
+        Outgoing {
+            prefix: [0; 4],
+            prefix_len: 0,
+            message: bytes,
+            sent: 0,
+        }
+    }
+
+    /// What is left to send, as (at most) two slices.
+    pub(crate) fn unsent(&self) -> [&[u8]; 2] {
+        let prefix = &self.prefix[self.sent.min(self.prefix_len)..self.prefix_len];
+        let message = &self.message[self.sent.saturating_sub(self.prefix_len)..];
+        [prefix, message]
+    }
+
+    /// Records that `n` more bytes went out; returns whether all of it has.
+    pub(crate) fn advance(&mut self, n: usize) -> bool {
+        self.sent += n;
+        self.sent >= self.prefix_len + self.message.len()
     }
 }

@@ -9,7 +9,7 @@ use thrifthive_wire::{MessageHeader, MessageType, ProtocolReader, ProtocolWriter
 
 use super::error::{type_name, CodecError};
 use super::limits::{self, PyLimits};
-use super::message::{read_message, write_message};
+use super::message::{read_message, write_message, write_result};
 use super::plan::{plan_of, StructPlan};
 use super::values::Buffer;
 use super::{decode, encode, expect_end, Protocol, ReadJob, WriteJob};
@@ -229,6 +229,27 @@ pub(crate) struct EncodeMessage<'a, 'py> {
 impl WriteJob for EncodeMessage<'_, '_> {
     fn run<W: ProtocolWriter>(self, w: &mut W) -> Result<(), CodecError> {
         write_message(w, &self.header, self.body, self.plan, self.max_depth)
+    }
+}
+
+pub(crate) struct EncodeResult<'a, 'py> {
+    pub(crate) py: Python<'py>,
+    pub(crate) header: MessageHeader<'a>,
+    pub(crate) plan: &'a StructPlan,
+    pub(crate) field: Option<(usize, &'a Bound<'py, PyAny>)>,
+    pub(crate) max_depth: usize,
+}
+
+impl WriteJob for EncodeResult<'_, '_> {
+    fn run<W: ProtocolWriter>(self, w: &mut W) -> Result<(), CodecError> {
+        write_result(
+            self.py,
+            w,
+            &self.header,
+            self.plan,
+            self.field,
+            self.max_depth,
+        )
     }
 }
 

@@ -81,6 +81,26 @@ impl<'w, 'py, W: ProtocolWriter> Encoder<'w, 'py, W> {
         Ok(())
     }
 
+    /// Writes a struct of `plan`'s class with at most one field set, from the value alone (no
+    /// instance to read it from): a result struct holding a return value or an exception.
+    pub fn encode_one_field(
+        &mut self,
+        field: Option<(&FieldPlan, &Bound<'py, PyAny>)>,
+    ) -> Result<(), CodecError> {
+        self.enter()?;
+        self.w.write_struct_begin();
+        if let Some((field, value)) = field {
+            self.w.write_field_begin(field.ttype, field.id)?;
+            self.encode_value(value, &field.ty)
+                .map_err(|err| err.in_field(&field.name_str))?;
+            self.w.write_field_end();
+        }
+        self.w.write_field_stop();
+        self.w.write_struct_end();
+        self.depth -= 1;
+        Ok(())
+    }
+
     /// One value. Inlined into every loop that calls it, so that a scalar costs no call; the
     /// containers and nested structs are separate functions, which keeps this one small.
     #[inline(always)]

@@ -9,6 +9,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::PyType;
 use thrifthive_wire::{MessageHeader, MessageType, ProtocolReader, ProtocolWriter};
 
+use super::encode::Encoder;
 use super::error::CodecError;
 use super::plan::{plan_of, StructPlan};
 
@@ -22,6 +23,25 @@ pub fn write_message<W: ProtocolWriter>(
 ) -> Result<(), CodecError> {
     w.write_message_begin(&header.name, header.message_type, header.seqid)?;
     super::encode(w, body, plan, max_depth)?;
+    w.write_message_end();
+    Ok(())
+}
+
+/// Writes a reply: the header, then a result struct of `plan`'s class with only the field at
+/// position `field.0` set, to `field.1` (no field: a void result).
+pub fn write_result<W: ProtocolWriter>(
+    py: Python<'_>,
+    w: &mut W,
+    header: &MessageHeader<'_>,
+    plan: &StructPlan,
+    field: Option<(usize, &Bound<'_, PyAny>)>,
+    max_depth: usize,
+) -> Result<(), CodecError> {
+    w.write_message_begin(&header.name, header.message_type, header.seqid)?;
+    let field = field.map(|(position, value)| (&plan.fields[position], value));
+    Encoder::new(py, w, max_depth, true)
+        .encode_one_field(field)
+        .map_err(|err| err.in_struct(&plan.name))?;
     w.write_message_end();
     Ok(())
 }
@@ -50,7 +70,7 @@ pub fn read_message<'a, 'py, R: ProtocolReader<'a>>(
 }
 
 /// `thrifthive.exceptions.TApplicationException`, imported once.
-fn application_exception(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+pub(crate) fn application_exception(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
     static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
     CLASS.import(py, "thrifthive.exceptions", "TApplicationException")
 }

@@ -33,13 +33,13 @@ use thrifthive_wire::{
 
 pub use api::register;
 // The RPC bindings encode calls and decode replies with the same jobs as the Python functions.
-pub(crate) use api::{DecodeStruct, EncodeMessage};
+pub(crate) use api::{DecodeStruct, EncodeMessage, EncodeResult};
 pub use error::{CodecError, ErrorKind};
-pub(crate) use plan::plan_of;
+pub(crate) use message::application_exception;
+pub(crate) use plan::{plan_of, PlanObject, StructPlan};
 
 use decode::Decoder;
 use encode::Encoder;
-use plan::StructPlan;
 
 /// Writes `obj`, an instance of `plan`'s class, as a struct.
 pub fn encode<W: ProtocolWriter>(

@@ -1,71 +1,95 @@
-//! Answering one call in Python: the Python side (`thrifthive.server`'s router) decodes the
-//! arguments, calls the handler and encodes the reply in one call from here; this side turns
-//! what it returns into the engine's reply.
-//!
-//! The router returns the reply's bytes, None (a oneway call: no reply), or, for an `async def`
-//! method, a pending call whose `deliver_to(reply)` completes a [`Reply`] later from the
-//! asyncio loop's thread.
+//! Answering one queued call with the server's [`Router`], and the [`Reply`] through which an
+//! `async def` method's outcome comes back later from the asyncio loop's thread.
 
 use std::sync::{Mutex, PoisonError};
 
-use bytes::Bytes;
-use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
-use thrifthive_rpc::{Protocol, ReplySender};
+use thrifthive_rpc::{DispatchResult, Responder};
 
 use super::queue::Job;
+use super::router::{Call, Outcome, Route, Router};
 use super::LOG;
 
-/// Answers `job` with `process(message_bytes, protocol_name)`.
-pub(crate) fn answer(process: &Bound<'_, PyAny>, job: Job) {
+/// A reply to send once the GIL is released: sending may write to the socket.
+pub(crate) type Answered = (Responder, DispatchResult);
+
+/// Answers `job`: the reply to send, unless it comes later (an `async def` method) or nobody
+/// wants it.
+pub(crate) fn answer(router: &Bound<'_, Router>, job: Job) -> Option<Answered> {
     let Job { request, reply } = job;
     if reply.is_closed() {
-        return; // the connection is gone: nobody wants the reply
+        return None; // the connection is gone: nobody wants the reply
     }
-    let py = process.py();
-    let protocol = match request.format.protocol {
-        Protocol::Binary => intern!(py, "binary"),
-        Protocol::Compact => intern!(py, "compact"),
-    };
-    let data = PyBytes::new(py, &request.message.bytes);
-    let outcome = process.call1((data, protocol)).and_then(|result| {
-        if result.is_none() {
-            reply.send(Ok(None));
-        } else if let Ok(bytes) = result.cast::<PyBytes>() {
-            reply.send(Ok(Some(Bytes::copy_from_slice(bytes.as_bytes()))));
-        } else {
-            let reply = Reply(Mutex::new(Some(reply)));
-            result.call_method1(intern!(py, "deliver_to"), (reply,))?;
+    let py = router.py();
+    let router_ref = router.get();
+    match router_ref.answer(py, &request) {
+        Outcome::Done(result) => Some((reply, result)),
+        Outcome::Pending(coroutine, route) => {
+            let call = Call::of(&request);
+            let pending = Reply {
+                responder: Mutex::new(Some(reply)),
+                router: router.clone().unbind(),
+                route,
+                call,
+            };
+            let scheduled = Py::new(py, pending)
+                .and_then(|pending| router_ref.schedule(py, coroutine, pending.into_any()));
+            // Unscheduled, the reply is dropped unsent: an INTERNAL_ERROR for the peer.
+            if let Err(error) = scheduled {
+                log::error!(
+                    target: LOG,
+                    "{}: cannot schedule the coroutine: {error}",
+                    request.message.header.name
+                );
+            }
+            None
         }
-        Ok(())
-    });
-    // The router answers every handler failure itself; an error here is the router's own, and
-    // the reply (dropped unsent) becomes an INTERNAL_ERROR for the peer.
-    if let Err(error) = outcome {
-        log::error!(
-            target: LOG,
-            "{}: answering a call failed: {error}",
-            request.message.header.name
-        );
     }
 }
 
-/// The reply of a call answered later (by an `async def` method), completed once from Python.
+/// The reply of a call answered later (by an `async def` method), completed once from Python
+/// with the coroutine's outcome. Later completions do nothing.
 #[pyclass(module = "thrifthive._native", frozen)]
-pub struct Reply(Mutex<Option<ReplySender>>);
+pub struct Reply {
+    responder: Mutex<Option<Responder>>,
+    router: Py<Router>,
+    route: Py<Route>,
+    call: Call,
+}
 
 #[pymethods]
 impl Reply {
-    /// Sends the encoded reply, or nothing for None (a oneway call). Later calls do nothing.
-    fn send(&self, data: Option<&Bound<'_, PyBytes>>) {
-        let Some(sender) = self.take() else { return };
-        sender.send(Ok(data.map(|data| Bytes::copy_from_slice(data.as_bytes()))));
+    /// The coroutine returned `value`.
+    fn returned(&self, value: &Bound<'_, PyAny>) {
+        let py = value.py();
+        let result = self
+            .router
+            .get()
+            .returned(py, self.route.get(), self.call, value);
+        self.send(py, result);
+    }
+
+    /// The coroutine raised `exception` (or was cancelled: then a RuntimeError saying so).
+    fn raised(&self, exception: &Bound<'_, PyAny>) {
+        let py = exception.py();
+        let error = PyErr::from_value(exception.clone());
+        let result = self
+            .router
+            .get()
+            .raised(py, self.route.get(), self.call, error);
+        self.send(py, result);
     }
 }
 
 impl Reply {
-    fn take(&self) -> Option<ReplySender> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).take()
+    fn send(&self, py: Python<'_>, result: DispatchResult) {
+        let responder = self
+            .responder
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(responder) = responder {
+            py.detach(|| responder.send(result));
+        }
     }
 }

@@ -4,12 +4,15 @@
 //! - [`queue`]: the engine's `Dispatch`, which queues each request for the Python threads
 //!   (IO threads never wait for the GIL).
 //! - [`workers`]: long-lived Python-attached threads answering batches of queued calls.
-//! - [`handler`]: one call through the Python router, and the `Reply` of an async call.
+//! - [`router`]: a call routed to its handler method: arguments decoded, method called, result
+//!   or exception encoded, in Rust.
+//! - [`handler`]: one queued call through the router, and the `Reply` of an async call.
 //! - [`logging`]: the engine's `log` records forwarded to Python's `logging`.
 
 mod handler;
 mod logging;
 mod queue;
+mod router;
 mod workers;
 
 use std::io;
@@ -26,6 +29,7 @@ use queue::{Queue, QueueDispatch};
 use workers::Workers;
 
 pub use handler::Reply;
+pub use router::{Route, Router};
 
 const LOG: &str = "thrifthive.server";
 
@@ -46,17 +50,16 @@ struct Running {
 
 #[pymethods]
 impl NativeServer {
-    /// Binds, then serves in background threads: `process(message, protocol)` answers each
-    /// call (see `server::handler`).
+    /// Binds, then serves in background threads: `router` answers each call.
     #[new]
     #[pyo3(signature = (
-        process, *, host, port, unix_socket, transport, protocol, max_frame_size, idle_timeout,
+        router, *, host, port, unix_socket, transport, protocol, max_frame_size, idle_timeout,
         max_connections, handler_threads, io_threads, reuse_port
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
-        process: Py<PyAny>,
+        router: Py<Router>,
         host: &str,
         port: u16,
         unix_socket: Option<PathBuf>,
@@ -106,7 +109,7 @@ impl NativeServer {
         let port = server.port();
         let shutdown = server.shutdown_handle();
         let queue = Arc::new(Queue::default());
-        let mut workers = Workers::spawn(py, handler_threads, &queue, &process)?;
+        let mut workers = Workers::spawn(py, handler_threads, &queue, &router)?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(io_threads)
             .thread_name("thrifthive-io")
@@ -196,5 +199,7 @@ fn choice_error(what: &str, got: &str, a: &str, b: &str) -> PyErr {
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<NativeServer>()?;
     m.add_class::<Reply>()?;
+    m.add_class::<Route>()?;
+    m.add_class::<Router>()?;
     Ok(())
 }

@@ -12,7 +12,8 @@ use std::thread::{self, JoinHandle};
 use pyo3::prelude::*;
 
 use super::handler;
-use super::queue::Queue;
+use super::queue::{Job, Queue};
+use super::router::Router;
 
 /// The most calls one thread answers per GIL hold: bounds how long the others wait for it.
 const MAX_BATCH: usize = 16;
@@ -23,13 +24,13 @@ pub(crate) struct Workers {
 }
 
 impl Workers {
-    /// Starts `count` threads that answer the jobs of `queue` with `process` (see
+    /// Starts `count` threads that answer the jobs of `queue` with `router` (see
     /// [`handler::answer`]).
     pub fn spawn(
         py: Python<'_>,
         count: usize,
         queue: &Arc<Queue>,
-        process: &Py<PyAny>,
+        router: &Py<Router>,
     ) -> io::Result<Workers> {
         let mut workers = Workers {
             queue: Arc::clone(queue),
@@ -37,10 +38,10 @@ impl Workers {
         };
         for index in 0..count {
             let queue = Arc::clone(queue);
-            let process = process.clone_ref(py);
+            let router = router.clone_ref(py);
             let thread = thread::Builder::new()
                 .name(format!("thrifthive-py-{index}"))
-                .spawn(move || run(&queue, &process));
+                .spawn(move || run(&queue, &router));
             match thread {
                 Ok(thread) => workers.threads.push(thread),
                 Err(error) => {
@@ -66,21 +67,31 @@ impl Workers {
     }
 }
 
-/// One thread's life: attached once; the GIL is released only while waiting for work.
+/// One thread's life: attached once; the GIL is released only to send replies and wait for
+/// work.
 ///
 /// A thread claims a job only when it is ready to run it, so a handler that blocks holds up
 /// no queued call but its own; once done, it answers whatever else is already waiting under
 /// the same GIL hold (up to [`MAX_BATCH`] calls), which is where trivial calls save the cost of
-/// taking the GIL.
-fn run(queue: &Queue, process: &Py<PyAny>) {
+/// taking the GIL. The replies are sent (written to their sockets) after the GIL is let go.
+fn run(queue: &Queue, router: &Py<Router>) {
     Python::attach(|py| {
-        let process = process.bind(py);
-        while let Some(job) = py.detach(|| queue.take()) {
-            handler::answer(process, job);
+        let router = router.bind(py);
+        let mut answered = Vec::with_capacity(MAX_BATCH);
+        while let Some(job) = py.detach(|| send_then_take(&mut answered, queue)) {
+            answered.extend(handler::answer(router, job));
             for _ in 1..MAX_BATCH {
                 let Some(job) = queue.try_take() else { break };
-                handler::answer(process, job);
+                answered.extend(handler::answer(router, job));
             }
         }
     });
+}
+
+/// Sends the replies of a batch, then waits for the next job.
+fn send_then_take(answered: &mut Vec<handler::Answered>, queue: &Queue) -> Option<Job> {
+    for (responder, result) in answered.drain(..) {
+        responder.send(result);
+    }
+    queue.take()
 }

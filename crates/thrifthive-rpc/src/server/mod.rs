@@ -20,6 +20,7 @@ mod admission;
 mod config;
 mod connection;
 mod listener;
+pub(crate) mod replies;
 mod shutdown;
 
 use std::io;
@@ -40,7 +41,7 @@ use listener::{Bound, Listener};
 pub use config::ServerConfig;
 pub use shutdown::ShutdownHandle;
 
-const LOG: &str = "thrifthive.server";
+pub(crate) const LOG: &str = "thrifthive.server";
 
 /// A server whose listeners are bound; [`Server::serve`] runs it.
 #[derive(Debug)]

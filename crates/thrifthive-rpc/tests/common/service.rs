@@ -21,10 +21,8 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use bytes::Bytes;
-use futures_util::future::{ready, Either, Ready};
 use thrifthive_rpc::{
-    reply_channel, ApplicationException, Dispatch, DispatchResult, ExceptionKind, Protocol,
-    ReplyReceiver, Request,
+    ApplicationException, Dispatch, DispatchResult, ExceptionKind, Protocol, Request, Responder,
 };
 use thrifthive_wire::{
     BinaryReader, BinaryWriter, CompactReader, CompactWriter, Limits, MessageType, ProtocolReader,
@@ -38,16 +36,14 @@ pub struct TestService {
 }
 
 impl Dispatch for TestService {
-    type Future = Either<Ready<DispatchResult>, ReplyReceiver>;
-
-    fn dispatch(&self, request: Request) -> Self::Future {
+    fn dispatch(&self, request: Request, responder: Responder) {
         let protocol = request.format.protocol;
         let header = &request.message.header;
         let (name, seqid) = (header.name.as_str(), header.seqid);
         let args = &request.message.bytes[request.message.body_offset..];
         let reply =
             |body: &dyn Fn(&mut dyn Body)| Ok(Some(encode_reply(protocol, name, seqid, body)));
-        Either::Left(ready(match name {
+        let result = match name {
             "ping" => reply(&|_| {}),
             "getUserById" => match read_arg(protocol, args, TType::I64) {
                 Ok(Arg::I64(id)) => reply(&|w| {
@@ -70,13 +66,12 @@ impl Dispatch for TestService {
             },
             "sleep" => match read_arg(protocol, args, TType::I32) {
                 Ok(Arg::I32(ms)) => {
-                    let (sender, receiver) = reply_channel();
                     let (name, seqid) = (name.to_owned(), seqid);
                     std::thread::spawn(move || {
                         std::thread::sleep(Duration::from_millis(ms as u64));
-                        sender.send(Ok(Some(encode_reply(protocol, &name, seqid, &|_| {}))));
+                        responder.send(Ok(Some(encode_reply(protocol, &name, seqid, &|_| {}))));
                     });
-                    return Either::Right(receiver);
+                    return;
                 }
                 other => bad_args(other),
             },
@@ -91,7 +86,8 @@ impl Dispatch for TestService {
                 ExceptionKind::UNKNOWN_METHOD,
                 format!("unknown method {name}"),
             )),
-        }))
+        };
+        responder.send(result);
     }
 }
 

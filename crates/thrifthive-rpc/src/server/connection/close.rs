@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncReadExt;
 use tokio::time::sleep;
 
 use crate::dispatch::Dispatch;
@@ -20,10 +20,18 @@ impl<D: Dispatch> Connection<D> {
     /// Sends the farewell, if any, and closes the connection.
     pub(super) async fn close(&mut self) {
         let Some(farewell) = self.farewell.take() else {
-            let _ = self.stream.shutdown().await;
+            let _ = self.writer.shutdown_write();
             return;
         };
-        if self.write(farewell).await.is_ok() && self.stream.shutdown().await.is_ok() {
+        self.replies.push_last(farewell);
+        let stall_timeout = self.shared.config.idle_timeout;
+        if self
+            .replies
+            .flush(stall_timeout, &self.shared.force)
+            .await
+            .is_ok()
+            && self.writer.shutdown_write().is_ok()
+        {
             self.linger().await;
         }
     }
@@ -38,7 +46,7 @@ impl<D: Dispatch> Connection<D> {
             self.buf.clear();
             READ_ROOM.prepare(&mut self.buf, 0);
             tokio::select! {
-                read = self.stream.read_buf(&mut self.buf) => match read {
+                read = self.reader.read_buf(&mut self.buf) => match read {
                     Ok(n) if n > 0 => discarded += n,
                     _ => return,
                 },

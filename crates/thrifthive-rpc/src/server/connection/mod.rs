@@ -1,10 +1,11 @@
 //! One connection's life: detect what the client speaks, read its requests, hand each to the
-//! dispatcher, write the replies back in request order, and close when the client leaves, the
-//! connection idles, a limit is broken or the server shuts down.
+//! dispatcher, and close when the client leaves, the connection idles, a limit is broken or the
+//! server shuts down. Replies go out through [`Replies`], written by whoever answers a call.
 //!
-//! One task per connection, with one loop that selects over: the oldest pending reply being
-//! ready, more bytes to read, the idle timer, and shutdown. Requests keep being read while
-//! earlier ones are answered (pipelining), up to `max_in_flight`.
+//! One task per connection, with one loop that selects over: more bytes to read, news from the
+//! replies (a call finished that the task waits for, or bytes left to flush), the idle timer,
+//! and shutdown. Requests keep being read while earlier ones are answered (pipelining), up to
+//! `max_in_flight`.
 
 mod close;
 mod refusal;
@@ -12,21 +13,20 @@ mod refusal;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::{Buf, Bytes, BytesMut};
-use futures_util::future::{join, ready, Either, Join, Ready};
-use futures_util::stream::{FuturesOrdered, StreamExt};
+use bytes::BytesMut;
 use thrifthive_wire::MessageType;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncReadExt;
 use tokio::sync::OwnedSemaphorePermit;
 use tokio::time::{sleep, Instant};
 
-use crate::dispatch::{ConnectionId, Dispatch, DispatchResult, Request};
+use crate::dispatch::{ConnectionId, Dispatch, Request, Responder};
 use crate::exception::{ApplicationException, ExceptionKind};
 use crate::inbound::{Inbound, Next, ReadRoom};
-use crate::message::{Header, Message, MethodName};
-use crate::net::Stream;
-use crate::outbound::Outbound;
+use crate::message::{Header, Message};
+use crate::net::{ReadHalf, Stream, WriteHalf};
+use crate::outbound::Outgoing;
 
+use super::replies::Replies;
 use super::{Shared, LOG};
 
 /// Reads of 4 KiB: requests are small, and an idle connection keeps its buffer.
@@ -37,20 +37,9 @@ const READ_ROOM: ReadRoom = ReadRoom {
 /// Stands in for "never" where a timer must exist.
 const NEVER: Duration = Duration::from_secs(365 * 24 * 3600);
 
-/// What a pending reply needs to be sent, or logged, once it is ready.
-#[derive(Debug)]
-struct Call {
-    name: MethodName,
-    seqid: i32,
-    oneway: bool,
-}
-
-/// A reply in the making: the dispatcher's future, or an error decided by the engine.
-type Pending<F> = Join<Ready<Call>, Either<F, Ready<DispatchResult>>>;
-
 /// The connection was dropped without the usual goodbye (shutdown's grace ran out, or the
 /// socket failed).
-struct Aborted;
+pub(crate) struct Aborted;
 
 pub(super) async fn serve<D: Dispatch>(
     stream: Stream,
@@ -59,15 +48,20 @@ pub(super) async fn serve<D: Dispatch>(
     shared: Arc<Shared<D>>,
     _permit: OwnedSemaphorePermit,
 ) {
+    let (reader, writer) = stream.split();
+    let writer = Arc::new(writer);
+    let replies = Replies::new(Arc::clone(&writer), format!("connection {id} from {peer}"));
     let mut connection = Connection {
-        stream,
+        reader,
+        writer,
+        replies,
         peer,
         id,
         shared,
         buf: BytesMut::new(),
         need: 1,
         inbound: None,
-        pending: FuturesOrdered::new(),
+        dispatched: 0,
         reading: true,
         throttled: false,
         farewell: None,
@@ -76,11 +70,14 @@ pub(super) async fn serve<D: Dispatch>(
     if connection.run().await.is_ok() {
         connection.close().await;
     }
+    connection.replies.close();
     log::debug!(target: LOG, "connection {} from {} closed", connection.id, connection.peer);
 }
 
 struct Connection<D: Dispatch> {
-    stream: Stream,
+    reader: ReadHalf,
+    writer: Arc<WriteHalf>,
+    replies: Arc<Replies>,
     peer: String,
     id: ConnectionId,
     shared: Arc<Shared<D>>,
@@ -89,14 +86,15 @@ struct Connection<D: Dispatch> {
     need: usize,
     /// What the connection speaks, once detected.
     inbound: Option<Inbound>,
-    pending: FuturesOrdered<Pending<D::Future>>,
+    /// Calls handed to the dispatcher so far.
+    dispatched: u64,
     /// Whether requests are still read: false after the client's end of stream, an error,
     /// or the start of shutdown.
     reading: bool,
     /// Whether reading was ever paused for `max_in_flight`.
     throttled: bool,
     /// What to send after the pending replies, before closing: an error reply.
-    farewell: Option<Bytes>,
+    farewell: Option<Outgoing>,
     /// When the connection last read or wrote something.
     last_active: Instant,
 }
@@ -107,6 +105,7 @@ impl<D: Dispatch> Connection<D> {
         let shared = Arc::clone(&self.shared);
         let config = &shared.config;
         let idle_timeout = config.idle_timeout;
+        let max_in_flight = config.max_in_flight as u64;
         let idle = sleep(idle_timeout.unwrap_or(NEVER));
         // Made once, not per turn of the loop: each one registers with its token when polled.
         let force = shared.force.cancelled();
@@ -116,10 +115,19 @@ impl<D: Dispatch> Connection<D> {
             if self.reading {
                 self.take_requests();
             }
-            if !self.reading && self.pending.is_empty() {
+            let reading = self.reading;
+            // The task hears of a finished call only when it waits for one: to read again, or
+            // to close once every call is answered.
+            let status = self.replies.status(self.dispatched, |in_flight| {
+                (reading && in_flight >= max_in_flight) || (!reading && in_flight > 0)
+            });
+            if status.failed {
+                return Err(Aborted);
+            }
+            if !self.reading && status.in_flight == 0 && !status.backlog {
                 return Ok(());
             }
-            let read_more = self.reading && self.pending.len() < config.max_in_flight;
+            let read_more = self.reading && status.in_flight < max_in_flight;
             if self.reading && !read_more && !self.throttled {
                 self.throttled = true;
                 log::debug!(
@@ -135,12 +143,12 @@ impl<D: Dispatch> Connection<D> {
             tokio::select! {
                 biased;
                 () = &mut force => return Err(Aborted),
-                Some((call, result)) = self.pending.next(), if !self.pending.is_empty() => {
-                    self.answer(call, result).await?;
-                    self.last_active = Instant::now();
+                flushed = self.replies.flush(idle_timeout, &shared.force), if status.backlog => {
+                    flushed?;
                 }
+                () = self.replies.woken() => {}
                 () = &mut stop, if self.reading => self.reading = false,
-                read = self.stream.read_buf(&mut self.buf), if read_more => match read {
+                read = self.reader.read_buf(&mut self.buf), if read_more => match read {
                     Ok(0) => self.end_of_stream(),
                     Ok(_) => self.last_active = Instant::now(),
                     Err(error) => {
@@ -156,12 +164,13 @@ impl<D: Dispatch> Connection<D> {
                 () = &mut idle, if idle_timeout.is_some() => {
                     let timeout = idle_timeout.unwrap_or(NEVER);
                     let now = Instant::now();
+                    let last_active = self.last_active.max(status.last_finished);
                     // The timer is armed lazily, not moved on every read: on firing, it checks
                     // whether the connection really idled that long.
-                    if !self.pending.is_empty() {
+                    if status.in_flight > 0 {
                         idle.as_mut().reset(now + timeout);
-                    } else if now < self.last_active + timeout {
-                        idle.as_mut().reset(self.last_active + timeout);
+                    } else if now < last_active + timeout {
+                        idle.as_mut().reset(last_active + timeout);
                     } else {
                         log::info!(
                             target: LOG,
@@ -192,7 +201,10 @@ impl<D: Dispatch> Connection<D> {
         if self.inbound.is_none() && !self.detect() {
             return;
         }
-        while self.reading && self.pending.len() < self.shared.config.max_in_flight {
+        let max_in_flight = self.shared.config.max_in_flight as u64;
+        while self.reading
+            && self.replies.status(self.dispatched, |_| false).in_flight < max_in_flight
+        {
             let Some(inbound) = self.inbound.as_mut() else {
                 return;
             };
@@ -212,17 +224,19 @@ impl<D: Dispatch> Connection<D> {
             return;
         };
         let Header {
-            name,
-            message_type,
-            seqid,
-        } = message.header.clone();
-        let reply = match message_type {
+            name, message_type, ..
+        } = &message.header;
+        let (name, message_type) = (name.clone(), *message_type);
+        let request = Request {
+            message,
+            format,
+            connection: self.id,
+        };
+        let reply = Responder::new(Arc::clone(&self.replies), self.dispatched, &request);
+        self.dispatched += 1;
+        match message_type {
             MessageType::Call | MessageType::Oneway => {
-                Either::Left(self.shared.dispatch.dispatch(Request {
-                    message,
-                    format,
-                    connection: self.id,
-                }))
+                self.shared.dispatch.dispatch(request, reply)
             }
             MessageType::Reply | MessageType::Exception => {
                 log::warn!(
@@ -231,93 +245,11 @@ impl<D: Dispatch> Connection<D> {
                      where only calls are accepted",
                     self.id, self.peer
                 );
-                Either::Right(ready(Err(ApplicationException::new(
+                reply.send(Err(ApplicationException::new(
                     ExceptionKind::INVALID_MESSAGE_TYPE,
                     format!("a server accepts calls, not {message_type:?} messages"),
-                ))))
-            }
-        };
-        let call = Call {
-            name,
-            seqid,
-            oneway: message_type == MessageType::Oneway,
-        };
-        self.pending.push_back(join(ready(call), reply));
-    }
-
-    /// Sends the reply to `call`, if it gets one.
-    async fn answer(&mut self, call: Call, result: DispatchResult) -> Result<(), Aborted> {
-        let Some(format) = self.inbound.as_ref().map(Inbound::format) else {
-            return Ok(());
-        };
-        let reply = match (result, call.oneway) {
-            (Ok(Some(reply)), false) => reply,
-            (Ok(None), true) => return Ok(()),
-            (Ok(Some(_)), true) => {
-                log::debug!(target: LOG, "dropping a reply to oneway call {}", call.name);
-                return Ok(());
-            }
-            (Err(exception), true) => {
-                log::info!(target: LOG, "oneway call {} failed: {exception}", call.name);
-                return Ok(());
-            }
-            (result, false) => {
-                let exception = result.err().unwrap_or_else(|| {
-                    log::error!(target: LOG, "the dispatcher gave no reply to call {}", call.name);
-                    ApplicationException::new(
-                        ExceptionKind::INTERNAL_ERROR,
-                        "the server produced no reply",
-                    )
-                });
-                match exception.encode(format.protocol, call.name.as_str(), call.seqid) {
-                    Ok(reply) => reply,
-                    Err(error) => {
-                        log::error!(target: LOG, "cannot encode {exception}: {error}");
-                        return Err(Aborted);
-                    }
-                }
-            }
-        };
-        match Outbound::new(format.transport, &reply) {
-            Ok(outbound) => self.write(outbound.buf()).await,
-            Err(error) => {
-                log::error!(target: LOG, "cannot send the reply to {}: {error}", call.name);
-                Err(Aborted)
+                )));
             }
         }
-    }
-
-    /// Writes all of `buf`, giving up if the client takes none of it for the idle timeout.
-    async fn write(&mut self, mut buf: impl Buf) -> Result<(), Aborted> {
-        let stall_timeout = self.shared.config.idle_timeout;
-        while buf.has_remaining() {
-            tokio::select! {
-                biased;
-                written = self.stream.write_buf(&mut buf) => match written {
-                    Ok(n) if n > 0 => {}
-                    result => {
-                        let error = result.err().map_or("wrote nothing".into(), |e| e.to_string());
-                        log::debug!(
-                            target: LOG,
-                            "connection {} from {}: {error}",
-                            self.id,
-                            self.peer
-                        );
-                        return Err(Aborted);
-                    }
-                },
-                () = self.shared.force.cancelled() => return Err(Aborted),
-                () = sleep(stall_timeout.unwrap_or(NEVER)), if stall_timeout.is_some() => {
-                    log::warn!(
-                        target: LOG,
-                        "connection {} from {}: the client took no reply bytes for {} s \
-                         (idle_timeout), closing",
-                        self.id, self.peer, stall_timeout.unwrap_or(NEVER).as_secs_f64()
-                    );
-                    return Err(Aborted);
-                }
-            }
-        }
-        Ok(())
     }
 }

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use bytes::{Buf, Bytes};
+use bytes::Bytes;
 
 use crate::detect::{describe_start, detect, Detected, MAX_DETECT_LEN};
 use crate::dispatch::Dispatch;
@@ -12,7 +12,7 @@ use crate::exception::{ApplicationException, ExceptionKind};
 use crate::format::WireFormat;
 use crate::inbound::{first_header, Inbound, Unreadable};
 use crate::message::MethodName;
-use crate::outbound::Outbound;
+use crate::outbound::Outgoing;
 
 use super::{Connection, LOG};
 
@@ -29,7 +29,7 @@ impl<D: Dispatch> Connection<D> {
             Detected::Thrift(format) => format,
             Detected::Http => {
                 self.refuse("sent an HTTP request; this is a Thrift server");
-                self.farewell = Some(Bytes::from_static(HTTP_REFUSAL));
+                self.farewell = Some(Outgoing::raw(Bytes::from_static(HTTP_REFUSAL)));
                 return false;
             }
             Detected::Tls => {
@@ -119,14 +119,10 @@ fn encode_exception(
     name: &MethodName,
     seqid: i32,
     exception: &ApplicationException,
-) -> Option<Bytes> {
+) -> Option<Outgoing> {
     let encoded = exception
         .encode(format.protocol, name.as_str(), seqid)
-        .and_then(|message| {
-            let outbound = Outbound::new(format.transport, &message)?;
-            let mut buf = outbound.buf();
-            Ok(buf.copy_to_bytes(buf.remaining()))
-        });
+        .and_then(|message| Outgoing::new(format.transport, message));
     encoded
         .map_err(|error| log::error!(target: LOG, "cannot encode {exception}: {error}"))
         .ok()

@@ -1,0 +1,239 @@
+//! The reply side of a connection: replies go out in request order, each written by whichever
+//! thread finishes its call.
+//!
+//! A Python worker that answers a call writes the reply to the socket itself (a non-blocking
+//! write), so the connection's IO thread is not woken to do it: on a loaded 2-core machine that
+//! wakeup was the largest cost of a trivial call. The connection's task is woken only when it
+//! waits for calls to finish (to read again under `max_in_flight`, or to close) or when the
+//! socket did not take a whole reply and the rest is left for it to flush.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::io::{self, IoSlice};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use tokio::sync::Notify;
+use tokio::time::{sleep, Instant};
+use tokio_util::sync::CancellationToken;
+
+use crate::net::WriteHalf;
+use crate::outbound::Outgoing;
+
+use super::connection::Aborted;
+use super::LOG;
+
+/// How a call was answered.
+pub(crate) enum Answer {
+    Reply(Outgoing),
+    /// No reply: a oneway call.
+    Nothing,
+    /// A reply that cannot be sent (it could not be encoded): the connection must close, or
+    /// its client would wait forever.
+    Unsendable,
+}
+
+/// Replies of one connection; shared by its task and every call it has dispatched.
+pub(crate) struct Replies {
+    /// "connection N from PEER", for the log.
+    who: String,
+    state: Mutex<State>,
+    /// Wakes the connection's task (see the module header).
+    wake: Notify,
+}
+
+struct State {
+    /// The socket; None once the connection has ended, after which replies are dropped.
+    stream: Option<Arc<WriteHalf>>,
+    /// The sequence number of the next reply to go out.
+    next: u64,
+    /// Replies finished ahead of their turn (None: the call gets no reply).
+    early: BTreeMap<u64, Option<Outgoing>>,
+    /// What is due but the socket has not taken yet, in order.
+    backlog: VecDeque<Outgoing>,
+    /// Calls finished, whether or not their replies went out yet.
+    finished: u64,
+    /// When the last call finished.
+    last_finished: Instant,
+    /// The task waits to hear that a call finished.
+    task_waiting: bool,
+    /// Writing failed: the connection is broken.
+    failed: bool,
+}
+
+/// What the connection's task needs to know to decide what to wait for.
+pub(crate) struct Status {
+    pub in_flight: u64,
+    pub backlog: bool,
+    pub failed: bool,
+    pub last_finished: Instant,
+}
+
+impl Replies {
+    pub(crate) fn new(stream: Arc<WriteHalf>, who: String) -> Arc<Replies> {
+        Arc::new(Replies {
+            who,
+            state: Mutex::new(State {
+                stream: Some(stream),
+                next: 0,
+                early: BTreeMap::new(),
+                backlog: VecDeque::new(),
+                finished: 0,
+                last_finished: Instant::now(),
+                task_waiting: false,
+                failed: false,
+            }),
+            wake: Notify::new(),
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Call `seq` finished. Its reply goes out now if its turn has come and the socket takes
+    /// it; otherwise it waits for its turn, or for the task to flush it.
+    pub(crate) fn finish(&self, seq: u64, answer: Answer) {
+        let mut guard = self.lock();
+        let state = &mut *guard;
+        state.finished += 1;
+        state.last_finished = Instant::now();
+        let reply = match answer {
+            Answer::Reply(reply) => Some(reply),
+            Answer::Nothing => None,
+            Answer::Unsendable => {
+                state.failed = true;
+                None
+            }
+        };
+        if state.stream.is_some() {
+            if seq == state.next {
+                state.enqueue(reply);
+                while let Some(reply) = state.early.remove(&state.next) {
+                    state.enqueue(reply);
+                }
+                state.write_backlog(&self.who);
+            } else {
+                state.early.insert(seq, reply);
+            }
+        }
+        let wake = state.task_waiting || !state.backlog.is_empty() || state.failed;
+        state.task_waiting = false;
+        drop(guard);
+        if wake {
+            self.wake.notify_one();
+        }
+    }
+
+    /// Whether the connection has ended: a reply would go nowhere.
+    pub(crate) fn is_closed(&self) -> bool {
+        self.lock().stream.is_none()
+    }
+
+    /// Where the replies stand, given that `dispatched` calls were handed out. With `wait`
+    /// true the task asks to be woken (through [`Replies::woken`]) when the next call finishes.
+    pub(crate) fn status(&self, dispatched: u64, wait: impl FnOnce(u64) -> bool) -> Status {
+        let mut state = self.lock();
+        let in_flight = dispatched - state.finished;
+        state.task_waiting = wait(in_flight);
+        Status {
+            in_flight,
+            backlog: !state.backlog.is_empty(),
+            failed: state.failed,
+            last_finished: state.last_finished,
+        }
+    }
+
+    /// Completes when a call finished that the task asked to hear of, or bytes were left for
+    /// it to flush. May complete spuriously.
+    pub(crate) async fn woken(&self) {
+        self.wake.notified().await;
+    }
+
+    /// Queues `message` after every reply (the farewell of a closing connection).
+    pub(crate) fn push_last(&self, message: Outgoing) {
+        self.lock().backlog.push_back(message);
+    }
+
+    /// Writes the backlog out, giving up if the peer takes none of it for `stall_timeout`.
+    pub(crate) async fn flush(
+        &self,
+        stall_timeout: Option<Duration>,
+        force: &CancellationToken,
+    ) -> Result<(), Aborted> {
+        loop {
+            let stream = {
+                let mut state = self.lock();
+                state.write_backlog(&self.who);
+                if state.failed {
+                    return Err(Aborted);
+                }
+                match &state.stream {
+                    Some(stream) if !state.backlog.is_empty() => Arc::clone(stream),
+                    _ => return Ok(()),
+                }
+            };
+            tokio::select! {
+                biased;
+                () = force.cancelled() => return Err(Aborted),
+                ready = stream.writable() => if let Err(error) = ready {
+                    log::debug!(target: LOG, "{}: cannot write a reply: {error}", self.who);
+                    return Err(Aborted);
+                },
+                () = sleep(stall_timeout.unwrap_or(Duration::MAX)), if stall_timeout.is_some() => {
+                    log::warn!(
+                        target: LOG,
+                        "{}: the client took no reply bytes for {} s (idle_timeout), closing",
+                        self.who,
+                        stall_timeout.unwrap_or_default().as_secs_f64()
+                    );
+                    return Err(Aborted);
+                }
+            }
+        }
+    }
+
+    /// The connection has ended: later replies are dropped, and the socket closes once the
+    /// task lets go of it too.
+    pub(crate) fn close(&self) {
+        let mut state = self.lock();
+        state.stream = None;
+        state.early.clear();
+        state.backlog.clear();
+    }
+}
+
+impl State {
+    /// The reply whose turn it is joins the backlog.
+    fn enqueue(&mut self, reply: Option<Outgoing>) {
+        self.next += 1;
+        if let Some(reply) = reply {
+            self.backlog.push_back(reply);
+        }
+    }
+
+    /// Writes as much of the backlog as the socket takes now, without waiting.
+    fn write_backlog(&mut self, who: &str) {
+        let Some(stream) = &self.stream else { return };
+        while let Some(first) = self.backlog.front_mut() {
+            let [prefix, message] = first.unsent();
+            let written = stream.try_write_vectored(&[IoSlice::new(prefix), IoSlice::new(message)]);
+            match written {
+                Ok(n) if n > 0 => {
+                    if first.advance(n) {
+                        self.backlog.pop_front();
+                    }
+                }
+                Err(error) if error.kind() == io::ErrorKind::WouldBlock => return,
+                result => {
+                    let error = result
+                        .err()
+                        .map_or("wrote nothing".into(), |e| e.to_string());
+                    log::debug!(target: LOG, "{who}: cannot write a reply: {error}");
+                    self.failed = true;
+                    self.backlog.clear();
+                    return;
+                }
+            }
+        }
+    }
+}
