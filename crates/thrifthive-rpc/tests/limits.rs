@@ -97,3 +97,29 @@ async fn in_flight_requests_are_bounded_per_connection() {
     assert!(took >= Duration::from_millis(390), "{took:?}");
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_client_that_takes_no_replies_is_closed_after_the_idle_timeout() {
+    let idle_timeout = Duration::from_millis(300);
+    let server = TestServer::with(|config| {
+        config.idle_timeout = Some(idle_timeout);
+        config.max_in_flight = 1024;
+    })
+    .await;
+    let format = FORMATS[0];
+    // 1 MiB echoes, never read: the socket buffers fill, and the replies stall.
+    let mut stalled = server.raw().await;
+    let data = vec![7u8; 1 << 20];
+    let mut requests = Vec::new();
+    for seqid in 0..32 {
+        requests.extend(on_wire(format.transport, &echo_call(format.protocol, seqid, &data)));
+    }
+    let start = Instant::now();
+    // The server stops reading once it cannot write: only part of this may be taken.
+    let _ = tokio::time::timeout(QUICK, stalled.write_all(&requests)).await;
+    logged(&["took no reply bytes", "(idle_timeout), closing"]).await;
+    assert!(start.elapsed() >= idle_timeout, "{:?}", start.elapsed());
+    // Everyone else is still served.
+    server.assert_serving().await;
+    server.stop().await;
+}

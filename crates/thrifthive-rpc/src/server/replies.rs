@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use tokio::sync::Notify;
-use tokio::time::{sleep, Instant};
+use tokio::time::{sleep_until, Instant};
 use tokio_util::sync::CancellationToken;
 
 use crate::net::WriteHalf;
@@ -50,8 +50,8 @@ struct State {
     early: BTreeMap<u64, Option<Outgoing>>,
     /// What is due but the socket has not taken yet, in order.
     backlog: VecDeque<Outgoing>,
-    /// Calls finished, whether or not their replies went out yet.
-    finished: u64,
+    /// Since when the socket has taken nothing of the backlog (or the backlog exists).
+    stalled_since: Instant,
     /// When the last call finished.
     last_finished: Instant,
     /// The task waits to hear that a call finished.
@@ -62,6 +62,8 @@ struct State {
 
 /// What the connection's task needs to know to decide what to wait for.
 pub(crate) struct Status {
+    /// Calls whose replies have not gone out yet: not yet answered, waiting for their turn,
+    /// or not yet taken by the socket.
     pub in_flight: u64,
     pub backlog: bool,
     pub failed: bool,
@@ -77,7 +79,7 @@ impl Replies {
                 next: 0,
                 early: BTreeMap::new(),
                 backlog: VecDeque::new(),
-                finished: 0,
+                stalled_since: Instant::now(),
                 last_finished: Instant::now(),
                 task_waiting: false,
                 failed: false,
@@ -95,7 +97,6 @@ impl Replies {
     pub(crate) fn finish(&self, seq: u64, answer: Answer) {
         let mut guard = self.lock();
         let state = &mut *guard;
-        state.finished += 1;
         state.last_finished = Instant::now();
         let reply = match answer {
             Answer::Reply(reply) => Some(reply),
@@ -133,7 +134,7 @@ impl Replies {
     /// true the task asks to be woken (through [`Replies::woken`]) when the next call finishes.
     pub(crate) fn status(&self, dispatched: u64, wait: impl FnOnce(u64) -> bool) -> Status {
         let mut state = self.lock();
-        let in_flight = dispatched - state.finished;
+        let in_flight = dispatched - state.next + state.backlog.len() as u64;
         state.task_waiting = wait(in_flight);
         Status {
             in_flight,
@@ -151,7 +152,7 @@ impl Replies {
 
     /// Queues `message` after every reply (the farewell of a closing connection).
     pub(crate) fn push_last(&self, message: Outgoing) {
-        self.lock().backlog.push_back(message);
+        self.lock().push_due(message);
     }
 
     /// Writes the backlog out, giving up if the peer takes none of it for `stall_timeout`.
@@ -161,17 +162,22 @@ impl Replies {
         force: &CancellationToken,
     ) -> Result<(), Aborted> {
         loop {
-            let stream = {
+            let (stream, stalled_since) = {
                 let mut state = self.lock();
                 state.write_backlog(&self.who);
                 if state.failed {
                     return Err(Aborted);
                 }
                 match &state.stream {
-                    Some(stream) if !state.backlog.is_empty() => Arc::clone(stream),
+                    Some(stream) if !state.backlog.is_empty() => {
+                        (Arc::clone(stream), state.stalled_since)
+                    }
                     _ => return Ok(()),
                 }
             };
+            // From when the socket last took something, so that the timer survives this
+            // future being dropped and made again by the task's loop.
+            let stall_deadline = stall_timeout.map(|timeout| stalled_since + timeout);
             tokio::select! {
                 biased;
                 () = force.cancelled() => return Err(Aborted),
@@ -179,7 +185,12 @@ impl Replies {
                     log::debug!(target: LOG, "{}: cannot write a reply: {error}", self.who);
                     return Err(Aborted);
                 },
-                () = sleep(stall_timeout.unwrap_or(Duration::MAX)), if stall_timeout.is_some() => {
+                () = sleep_until(stall_deadline.unwrap_or_else(Instant::now)),
+                    if stall_deadline.is_some() =>
+                {
+                    if self.lock().stalled_since != stalled_since {
+                        continue; // it took something meanwhile
+                    }
                     log::warn!(
                         target: LOG,
                         "{}: the client took no reply bytes for {} s (idle_timeout), closing",
@@ -207,8 +218,15 @@ impl State {
     fn enqueue(&mut self, reply: Option<Outgoing>) {
         self.next += 1;
         if let Some(reply) = reply {
-            self.backlog.push_back(reply);
+            self.push_due(reply);
         }
+    }
+
+    fn push_due(&mut self, message: Outgoing) {
+        if self.backlog.is_empty() {
+            self.stalled_since = Instant::now();
+        }
+        self.backlog.push_back(message);
     }
 
     /// Writes as much of the backlog as the socket takes now, without waiting.
@@ -219,6 +237,7 @@ impl State {
             let written = stream.try_write_vectored(&[IoSlice::new(prefix), IoSlice::new(message)]);
             match written {
                 Ok(n) if n > 0 => {
+                    self.stalled_since = Instant::now();
                     if first.advance(n) {
                         self.backlog.pop_front();
                     }
