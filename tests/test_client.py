@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import signal
 import socket
 import subprocess
 import sys
@@ -253,3 +254,27 @@ def test_reconnects_after_server_restart(items: ModuleType, tmp_path: Path) -> N
     finally:
         server.kill()
         server.wait()
+
+
+def test_ctrl_c_interrupts_a_call_waiting_without_timeout(items: ModuleType) -> None:
+    # A server that reads the request and never answers; no timeout on the client.
+    answered = threading.Event()
+
+    def hang(conn: socket.socket) -> None:
+        conn.recv(65536)
+        answered.wait(10)
+
+    main = threading.main_thread().ident
+    assert main == threading.get_ident(), "signals reach the main thread only"
+    with raw_server(hang) as port:
+        c = client(items, port)
+        timer = threading.Timer(0.3, signal.pthread_kill, (main, signal.SIGINT))
+        timer.start()
+        start = time.monotonic()
+        try:
+            with pytest.raises(KeyboardInterrupt):
+                c.get(1)
+        finally:
+            answered.set()
+            timer.join()
+        assert time.monotonic() - start < 3

@@ -112,7 +112,10 @@ async fn a_client_that_takes_no_replies_is_closed_after_the_idle_timeout() {
     let data = vec![7u8; 1 << 20];
     let mut requests = Vec::new();
     for seqid in 0..32 {
-        requests.extend(on_wire(format.transport, &echo_call(format.protocol, seqid, &data)));
+        requests.extend(on_wire(
+            format.transport,
+            &echo_call(format.protocol, seqid, &data),
+        ));
     }
     let start = Instant::now();
     // The server stops reading once it cannot write: only part of this may be taken.

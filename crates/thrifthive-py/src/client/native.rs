@@ -79,8 +79,10 @@ impl RpcClient {
             .map_err(|err| codec_error(py, err))?;
         plan.remember_size(request.len());
 
+        // Signal handlers (KeyboardInterrupt) run between waits, as in time.sleep.
+        let check_signals = || Python::attach(|py| py.check_signals());
         let reply = py
-            .detach(|| self.pool.call(&request))
+            .detach(|| self.pool.call(&request, check_signals))?
             .map_err(|err| client_error(py, err))?;
         let (Some(reply), Some(result)) = (reply, result) else {
             return Ok(None);

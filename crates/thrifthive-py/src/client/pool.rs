@@ -7,9 +7,14 @@
 //! for the 7 before it (see tests/test_client_threads.py).
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
 use thrifthive_rpc::client::{BlockingClient, ClientError, ClientOptions};
 use thrifthive_rpc::{Address, Message};
+
+/// How often a waiting call lets the caller check for signals: a Ctrl-C takes effect within
+/// this long.
+const CHECK_PERIOD: Duration = Duration::from_millis(100);
 
 pub struct Pool {
     address: Address,
@@ -27,12 +32,17 @@ impl Pool {
     }
 
     /// Sends `request` on a connection of the pool and waits for the reply (none for a oneway
-    /// call). Blocks: call it with the GIL released.
-    pub fn call(&self, request: &[u8]) -> Result<Option<Message>, ClientError> {
+    /// call), giving up if `check` fails (see [`BlockingClient::call_checked`]). Blocks: call
+    /// it with the GIL released.
+    pub fn call<E>(
+        &self,
+        request: &[u8],
+        check: impl FnMut() -> Result<(), E>,
+    ) -> Result<Result<Option<Message>, ClientError>, E> {
         let taken = self.idle().pop();
         let mut client = taken
             .unwrap_or_else(|| BlockingClient::new(self.address.clone(), self.options.clone()));
-        let result = client.call(request);
+        let result = client.call_checked(request, CHECK_PERIOD, check);
         // A broken connection was closed by the engine: drop it, the next call opens another.
         if client.is_connected() {
             self.idle().push(client);

@@ -8,6 +8,7 @@
 //! Must not be called from inside a tokio runtime (tokio forbids nested `block_on`).
 
 use std::sync::OnceLock;
+use std::time::Duration;
 
 use tokio::runtime::{Builder, Runtime};
 
@@ -39,6 +40,35 @@ impl BlockingClient {
     /// See [`Client::call`].
     pub fn call(&mut self, request: &[u8]) -> Result<Option<Message>, ClientError> {
         runtime()?.block_on(self.client.call(request))
+    }
+
+    /// [`BlockingClient::call`], asking `check` every `period` whether to go on waiting: when
+    /// it returns an error (a Ctrl-C in the calling program, say), the call is abandoned with
+    /// that error, and the connection closed, since where it stood mid-call is unknown.
+    pub fn call_checked<E>(
+        &mut self,
+        request: &[u8],
+        period: Duration,
+        mut check: impl FnMut() -> Result<(), E>,
+    ) -> Result<Result<Option<Message>, ClientError>, E> {
+        let runtime = match runtime() {
+            Ok(runtime) => runtime,
+            Err(error) => return Ok(Err(error)),
+        };
+        let checked = runtime.block_on(async {
+            let call = self.client.call(request);
+            tokio::pin!(call);
+            loop {
+                tokio::select! {
+                    result = &mut call => return Ok(result),
+                    () = tokio::time::sleep(period) => check()?,
+                }
+            }
+        });
+        if checked.is_err() {
+            self.client.close();
+        }
+        checked
     }
 
     pub fn is_connected(&self) -> bool {
