@@ -5,8 +5,8 @@
 //! GIL. The lock is held for a push or a pop, never across work.
 
 use std::collections::VecDeque;
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
-use std::thread;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::thread::{self, Thread};
 use std::time::{Duration, Instant};
 
 use thrifthive_rpc::{Dispatch, Request, Responder};
@@ -20,13 +20,14 @@ pub(crate) struct Job {
 #[derive(Default)]
 struct State {
     jobs: VecDeque<Job>,
-    /// Python threads asleep, waiting for work.
-    idle: usize,
-    /// Of those, the ones woken that have not yet looked at the queue. A push wakes a thread
-    /// only if none is on its way already (and none is spinning), so that a burst of trivial
-    /// calls is answered by the few threads already holding or taking the GIL rather than by
-    /// many threads contending for it; a taker that leaves work behind wakes the next (see
-    /// `take`), so a burst of blocking calls still spreads over as many threads as it needs.
+    /// Python threads asleep, waiting for work; the last to fall asleep is woken first, so
+    /// that a light load keeps going to the same few threads, whose state is warm.
+    idle: Vec<Thread>,
+    /// Threads woken that have not yet looked at the queue. A push wakes a thread only if none
+    /// is on its way already (and none is spinning), so that a burst of trivial calls is
+    /// answered by the few threads already holding or taking the GIL rather than by many
+    /// threads contending for it; a taker that leaves work behind wakes the next (see `take`),
+    /// so a burst of blocking calls still spreads over as many threads as it needs.
     waking: usize,
     /// Whether a thread is spinning for work (at most one does).
     spinning: bool,
@@ -43,7 +44,6 @@ const SPIN: Duration = Duration::from_micros(50);
 #[derive(Default)]
 pub(crate) struct Queue {
     state: Mutex<State>,
-    ready: Condvar,
 }
 
 impl Queue {
@@ -59,43 +59,45 @@ impl Queue {
             return;
         }
         state.jobs.push_back(job);
-        self.wake_one(state);
+        Self::wake_one(state);
     }
 
     /// Wakes a sleeping thread, unless one is being woken already or one is spinning.
-    fn wake_one(&self, mut state: MutexGuard<'_, State>) {
-        let wake = state.idle > 0 && state.waking == 0 && !state.spinning;
-        if wake {
-            state.waking += 1;
+    fn wake_one(mut state: MutexGuard<'_, State>) {
+        if state.waking > 0 || state.spinning {
+            return;
         }
-        drop(state);
-        if wake {
-            self.ready.notify_one();
+        if let Some(thread) = state.idle.pop() {
+            state.waking += 1;
+            drop(state);
+            thread.unpark();
         }
     }
 
     /// Waits for a job; None once the queue is closed and empty.
     pub fn take(&self) -> Option<Job> {
         let mut state = self.spin();
+        let me = thread::current();
         loop {
             if let Some(job) = state.jobs.pop_front() {
                 // Work left behind goes to another thread: this one may block in its handler.
                 if !state.jobs.is_empty() {
-                    self.wake_one(state);
+                    Self::wake_one(state);
                 }
                 return Some(job);
             }
             if state.closed {
                 return None;
             }
-            state.idle += 1;
-            state = self
-                .ready
-                .wait(state)
-                .unwrap_or_else(PoisonError::into_inner);
-            state.idle -= 1;
-            // Spurious wakeups make this an estimate, which is all it needs to be.
-            state.waking = state.waking.saturating_sub(1);
+            state.idle.push(me.clone());
+            drop(state);
+            thread::park();
+            state = self.lock();
+            match state.idle.iter().position(|idle| idle.id() == me.id()) {
+                // Woken by nobody (parking may end spuriously): still idle.
+                Some(at) => drop(state.idle.remove(at)),
+                None => state.waking = state.waking.saturating_sub(1),
+            }
         }
     }
 
@@ -124,8 +126,14 @@ impl Queue {
 
     /// Stops taking jobs; the threads finish what is queued, then stop.
     pub fn close(&self) {
-        self.lock().closed = true;
-        self.ready.notify_all();
+        let idle = {
+            let mut state = self.lock();
+            state.closed = true;
+            std::mem::take(&mut state.idle)
+        };
+        for thread in idle {
+            thread.unpark();
+        }
     }
 }
 
