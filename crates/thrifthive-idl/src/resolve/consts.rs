@@ -101,7 +101,7 @@ impl Resolver<'_> {
                 }
             }
         }
-        let diagnostic = self.unresolved(file, name, span, lookup, Wanted::Constant);
+        let diagnostic = self.unresolved(file, name, span, lookup, Wanted::Constant, None);
         self.diagnostics.push(diagnostic);
         None
     }

@@ -186,18 +186,21 @@ impl Resolver<'_> {
         file: usize,
         ident: &ast::Ident,
         wanted: Wanted,
+        except: Option<&str>,
     ) -> Option<(usize, Symbol)> {
         match self.lookup(file, &ident.name) {
             Lookup::Found(target, symbol) if wanted.accepts(symbol.kind) => Some((target, symbol)),
             lookup => {
-                let diagnostic = self.unresolved(file, &ident.name, ident.span, lookup, wanted);
+                let diagnostic =
+                    self.unresolved(file, &ident.name, ident.span, lookup, wanted, except);
                 self.diagnostics.push(diagnostic);
                 None
             }
         }
     }
 
-    /// The error for a name that did not resolve to a definition of the `wanted` kind.
+    /// The error for a name that did not resolve to a definition of the `wanted` kind. `except`
+    /// is never suggested (the definition being resolved: a service cannot extend itself).
     pub(super) fn unresolved(
         &self,
         file: usize,
@@ -205,6 +208,7 @@ impl Resolver<'_> {
         span: Span,
         lookup: Lookup,
         wanted: Wanted,
+        except: Option<&str>,
     ) -> Diagnostic {
         let file_id = self.file_id(file);
         let noun = wanted.noun();
@@ -217,7 +221,8 @@ impl Resolver<'_> {
             .with_note(self.file_id(target), symbol.span, "defined here")
             .with_hint(wanted.what_qualifies()),
             Lookup::NotFound => {
-                let candidates = self.visible_names(file, wanted);
+                let mut candidates = self.visible_names(file, wanted);
+                candidates.retain(|candidate| Some(candidate.as_str()) != except);
                 // The commonest slip across files: an included definition without its prefix.
                 let prefixed = candidates
                     .iter()

@@ -61,8 +61,10 @@ impl<'a> Resolver<'a> {
             let file_parents = decls
                 .iter()
                 .map(|decl| {
+                    let own_name = Some(decl.name.name.as_str());
+                    let parent = decl.extends.as_ref()?;
                     let (target, symbol) =
-                        self.lookup_kind(file, decl.extends.as_ref()?, Wanted::Service)?;
+                        self.lookup_kind(file, parent, Wanted::Service, own_name)?;
                     Some(def_ref(target, symbol.index))
                 })
                 .collect();

@@ -35,7 +35,7 @@ impl<'a> Resolver<'a> {
     }
 
     fn resolve_named_type(&mut self, file: usize, ident: &'a ast::Ident) -> Option<Ty> {
-        let (target, symbol) = self.lookup_kind(file, ident, Wanted::Type)?;
+        let (target, symbol) = self.lookup_kind(file, ident, Wanted::Type, None)?;
         let def = DefRef {
             file: target as u32,
             index: symbol.index as u32,
