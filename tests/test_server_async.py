@@ -9,14 +9,15 @@ import socket
 import struct
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+import uvloop
 
 import thrifthive
-from thrifthive.server import Server
 from thrifthive.codec import MessageType, decode_message, encode_message
+from thrifthive.server import Server
 
 WAIT: Any = thrifthive.load_source(
     """
@@ -143,3 +144,84 @@ def test_pipelining_past_max_in_flight_is_answered_in_order(server: Server) -> N
     assert [r.seqid for r in replies] == seqids
     assert [r.body.success for r in replies] == [100, *range(500)]
 
+
+class LoopRecorder:
+    """Records which loop its async method ran on."""
+
+    def __init__(self) -> None:
+        self.loops: list[asyncio.AbstractEventLoop] = []
+
+    async def wait(self, ms: int) -> int:
+        self.loops.append(asyncio.get_running_loop())
+        await asyncio.sleep(ms / 1000)
+        return ms
+
+    def echo(self, n: int) -> int:
+        return n
+
+
+def test_serve_async_runs_async_methods_on_the_applications_loop() -> None:
+    handler = LoopRecorder()
+
+    async def main() -> list[int]:
+        server = Server(Waiter, handler, port=0)
+        serving = asyncio.create_task(server.serve_async())
+        while server.port in (None, 0):
+            await asyncio.sleep(0.01)
+        address = f"127.0.0.1:{server.port}"
+
+        def call(ms: int) -> int:
+            with thrifthive.Client(Waiter, address, timeout=10) as client:
+                waited: int = client.wait(ms)
+                echoed: int = client.echo(0)
+                return waited + echoed
+
+        loop = asyncio.get_running_loop()
+        results = await asyncio.wait_for(
+            asyncio.gather(*(loop.run_in_executor(None, call, ms) for ms in (50, 60, 70))), 20
+        )
+        port = server.port
+        serving.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await serving
+        with pytest.raises(ConnectionRefusedError):
+            socket.create_connection(("127.0.0.1", port), timeout=1)
+        assert handler.loops == [loop] * 3
+        return list(results)
+
+    assert asyncio.run(main()) == [50, 60, 70]
+
+
+def test_async_with_starts_and_stops_on_the_running_loop() -> None:
+    handler = LoopRecorder()
+
+    async def main() -> int:
+        async with Server(Waiter, handler, port=0) as server:
+            address = f"127.0.0.1:{server.port}"
+            loop = asyncio.get_running_loop()
+            with thrifthive.Client(Waiter, address, timeout=10) as client:
+                result: int = await asyncio.wait_for(
+                    loop.run_in_executor(None, client.wait, 10), 10
+                )
+        assert handler.loops == [loop]
+        return result
+
+    assert asyncio.run(main()) == 10
+
+
+@pytest.mark.parametrize("loop_factory", [asyncio.new_event_loop, uvloop.new_event_loop])
+def test_serve_async_on_either_loop(loop_factory: Callable[[], asyncio.AbstractEventLoop]) -> None:
+    handler = LoopRecorder()
+
+    async def main() -> int:
+        async with Server(Waiter, handler, port=0) as server:
+            address = f"127.0.0.1:{server.port}"
+            loop = asyncio.get_running_loop()
+            with thrifthive.Client(Waiter, address, timeout=10) as client:
+                futures = [loop.run_in_executor(None, client.wait, ms) for ms in range(1, 21)]
+                results = await asyncio.wait_for(asyncio.gather(*futures), 10)
+        assert handler.loops == [loop] * 20
+        return sum(results)
+
+    with asyncio.Runner(loop_factory=loop_factory) as runner:
+        assert runner.run(main()) == sum(range(1, 21))

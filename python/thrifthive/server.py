@@ -5,8 +5,9 @@ a pool of long-lived Python threads (``handler_threads``), which answer several 
 GIL hold. Each call is routed in Rust (``_native.Router``): the arguments decoded, the handler
 method called, the reply encoded and written to the socket, with no Python frame but the
 handler's. A handler that blocks (``time.sleep``, socket IO) holds up only its own thread.
-``async def`` methods run on one asyncio loop in a thread of its own, started when a handler has
-one; their reply is sent from there.
+``async def`` methods run on an asyncio loop (see ``_server_asyncio``): the application's own
+when the server is started from a coroutine (:meth:`Server.serve_async`), else one in a thread
+of the server's own; their reply is sent from there.
 
 Thrift semantics follow Apache's ``TProcessor``: the seqid is echoed; a declared exception goes
 back in the result struct; a ``TApplicationException`` raised by the handler goes back as it is;
@@ -25,11 +26,12 @@ import logging
 import os
 import signal
 import threading
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Callable, Mapping
 from types import FrameType, TracebackType
 from typing import Any, Literal
 
-from thrifthive._native import NativeServer, Reply, Route, Router
+from thrifthive._native import NativeServer, Route, Router
+from thrifthive._server_asyncio import LoopThread, Watch
 from thrifthive._server_workers import serve_forked
 from thrifthive.service import Method, Service
 
@@ -78,57 +80,11 @@ def _log_exception(name: str, exc: BaseException) -> None:
     logger.error("%s raised an exception", name, exc_info=exc)
 
 
-def _router(table: Mapping[str, _Entry], loop: _Loop | None) -> Router:
+def _router(table: Mapping[str, _Entry]) -> Router:
     """The native router: each call is decoded, dispatched and encoded in Rust (see
-    crates/thrifthive-py/src/server/router.rs), with ``async def`` methods scheduled on
-    ``loop``."""
+    crates/thrifthive-py/src/server/router.rs)."""
     routes = {entry: entry.route() for entry in set(table.values())}
-
-    def schedule(coro: Coroutine[Any, Any, Any], reply: Reply) -> None:
-        assert loop is not None
-        loop.call_soon(_run, coro, reply)
-
-    return Router({name: routes[entry] for name, entry in table.items()}, _log_exception, schedule)
-
-
-def _run(coro: Coroutine[Any, Any, Any], reply: Reply) -> None:
-    """Runs an ``async def`` method's coroutine on the loop; its outcome completes ``reply``."""
-    asyncio.ensure_future(coro).add_done_callback(lambda task: _finish(task, reply))
-
-
-def _finish(task: asyncio.Future[Any], reply: Reply) -> None:
-    if task.cancelled():
-        reply.raised(RuntimeError("the call was interrupted (CancelledError)"))
-        return
-    exc = task.exception()
-    if exc is None:
-        reply.returned(task.result())
-    elif isinstance(exc, Exception):
-        reply.raised(exc)
-    else:
-        reply.raised(RuntimeError(f"the call was interrupted ({type(exc).__name__})"))
-
-
-class _Loop:
-    """An asyncio loop running in a thread of its own, for ``async def`` methods."""
-
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(
-            target=self.loop.run_forever, name="thrifthive-asyncio", daemon=True
-        )
-        self._thread.start()
-
-    def call_soon(
-        self, callback: Callable[[Coroutine[Any, Any, Any], Reply], None],
-        coro: Coroutine[Any, Any, Any], reply: Reply,
-    ) -> None:  # fmt: skip
-        self.loop.call_soon_threadsafe(callback, coro, reply)
-
-    def close(self) -> None:
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self._thread.join()
-        self.loop.close()
+    return Router({name: routes[entry] for name, entry in table.items()}, _log_exception)
 
 
 Transport = Literal["auto", "framed", "buffered"]
@@ -193,7 +149,9 @@ class Server:
         # Set in the worker processes of workers > 1, which share the port.
         self._reuse_port = False
         self._native: NativeServer | None = None
-        self._loop: _Loop | None = None
+        # Where async def methods run: a loop of the server's own, or the application's.
+        self._loop_thread: LoopThread | None = None
+        self._watch: Watch | None = None
 
     @property
     def port(self) -> int | None:
@@ -210,18 +168,20 @@ class Server:
 
     def start(self) -> None:
         """Binds and serves in background threads; returns once listening. ``workers > 1``
-        is served by :meth:`serve` only."""
+        is served by :meth:`serve` only. ``async def`` methods run on an asyncio loop in a
+        thread of the server's own."""
+        self._start(None)
+
+    def _start(self, loop: asyncio.AbstractEventLoop | None) -> None:
         if self._native is not None:
             raise RuntimeError("the server is already running")
         if self.workers != 1 and not self._reuse_port:
             raise NotImplementedError(
                 "start() serves in this process only: use serve() for workers > 1"
             )
-        if any(entry.is_async for entry in self._table.values()):
-            self._loop = _Loop()
         try:
             self._native = NativeServer(
-                _router(self._table, self._loop),
+                _router(self._table),
                 host=self.host,
                 port=self._port,
                 unix_socket=self.unix_socket,
@@ -234,8 +194,13 @@ class Server:
                 io_threads=self.io_threads,
                 reuse_port=self._reuse_port,
             )
+            if any(entry.is_async for entry in self._table.values()):
+                if loop is None:
+                    self._loop_thread = LoopThread()
+                    loop = self._loop_thread.loop
+                self._watch = Watch(self._native, loop)
         except BaseException:
-            self._close_loop()
+            self.stop(0.0)
             raise
         # Threads attached to the interpreter must be done before it finalizes.
         atexit.register(self.stop, 0.0)
@@ -249,7 +214,47 @@ class Server:
                 atexit.unregister(self.stop)
                 native.stop(grace)
         finally:
-            self._close_loop()
+            watch, self._watch = self._watch, None
+            if watch is not None:
+                watch.end()
+            loop_thread, self._loop_thread = self._loop_thread, None
+            if loop_thread is not None:
+                loop_thread.close()
+
+    async def start_async(self) -> None:
+        """:meth:`start` from a coroutine: ``async def`` methods run on the running loop (an
+        aiohttp or FastAPI application's, say), the rest on the server's threads."""
+        self._start(asyncio.get_running_loop())
+
+    async def stop_async(self, grace: float = 5.0) -> None:
+        """:meth:`stop` from a coroutine, without blocking the loop, which the calls in flight
+        may need to finish."""
+        await asyncio.get_running_loop().run_in_executor(None, self.stop, grace)
+
+    async def serve_async(self) -> None:
+        """Serves on the running loop until cancelled, then stops gracefully::
+
+        task = asyncio.create_task(server.serve_async())
+        ...
+        task.cancel()
+        """
+        await self.start_async()
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await asyncio.shield(self.stop_async())
+
+    async def __aenter__(self) -> Server:
+        await self.start_async()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop_async()
 
     def serve(self) -> None:
         """Serves until SIGINT or SIGTERM (when called from the main thread), then stops
@@ -291,11 +296,6 @@ class Server:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
             self.stop()
-
-    def _close_loop(self) -> None:
-        loop, self._loop = self._loop, None
-        if loop is not None:
-            loop.close()
 
     def __enter__(self) -> Server:
         self.start()

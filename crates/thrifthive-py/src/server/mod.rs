@@ -1,16 +1,19 @@
 //! `thrifthive._native.NativeServer`: the engine of `thrifthive-rpc` serving Python handlers.
 //! `thrifthive.server.Server` is the public API over it.
 //!
-//! - [`queue`]: the engine's `Dispatch`, which queues each request for the Python threads
-//!   (IO threads never wait for the GIL).
+//! - [`dispatch`]: the engine's `Dispatch`, which queues each call for whoever runs its method
+//!   (IO threads never wait for the GIL): [`queue`] for the Python worker threads,
+//!   [`loop_queue`] for the asyncio loop.
 //! - [`workers`]: long-lived Python-attached threads answering batches of queued calls.
 //! - [`router`]: a call routed to its handler method: arguments decoded, method called, result
 //!   or exception encoded, in Rust.
-//! - [`handler`]: one queued call through the router, and the `Reply` of an async call.
+//! - [`handler`]: queued calls through the router, and the `Reply` of an async call.
 //! - [`logging`]: the engine's `log` records forwarded to Python's `logging`.
 
+mod dispatch;
 mod handler;
 mod logging;
+mod loop_queue;
 mod queue;
 mod router;
 mod workers;
@@ -25,7 +28,9 @@ use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
 use thrifthive_rpc::{Address, Protocol, Server, ServerConfig, ShutdownHandle, Transport};
 
-use queue::{Queue, QueueDispatch};
+use dispatch::ServerDispatch;
+use loop_queue::LoopQueue;
+use queue::Queue;
 use workers::Workers;
 
 pub use handler::Reply;
@@ -37,6 +42,8 @@ const LOG: &str = "thrifthive.server";
 #[pyclass(module = "thrifthive._native", frozen)]
 pub struct NativeServer {
     port: Option<u16>,
+    router: Py<Router>,
+    asyncio: Arc<LoopQueue>,
     shutdown: ShutdownHandle,
     running: Mutex<Option<Running>>,
 }
@@ -109,6 +116,12 @@ impl NativeServer {
         let port = server.port();
         let shutdown = server.shutdown_handle();
         let queue = Arc::new(Queue::default());
+        let asyncio = Arc::new(LoopQueue::new()?);
+        let dispatch = ServerDispatch {
+            workers: Arc::clone(&queue),
+            asyncio: Arc::clone(&asyncio),
+            router: router.clone_ref(py),
+        };
         let mut workers = Workers::spawn(py, handler_threads, &queue, &router)?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(io_threads)
@@ -118,7 +131,7 @@ impl NativeServer {
         let io = runtime.and_then(|runtime| {
             thread::Builder::new()
                 .name("thrifthive-server".into())
-                .spawn(move || runtime.block_on(server.serve(QueueDispatch(queue))))
+                .spawn(move || runtime.block_on(server.serve(dispatch)))
         });
         let io = match io {
             Ok(io) => io,
@@ -129,6 +142,8 @@ impl NativeServer {
         };
         Ok(NativeServer {
             port,
+            router,
+            asyncio,
             shutdown,
             running: Mutex::new(Some(Running { io, workers })),
         })
@@ -138,6 +153,25 @@ impl NativeServer {
     #[getter]
     fn port(&self) -> Option<u16> {
         self.port
+    }
+
+    /// A descriptor that becomes readable when calls of `async def` methods are waiting: the
+    /// asyncio loop watches it (`loop.add_reader`) and then calls `drain_async`.
+    #[getter]
+    fn async_fd(&self) -> i32 {
+        self.asyncio.fd()
+    }
+
+    /// Starts every waiting call of an `async def` method as a task of the loop whose
+    /// `create_task` is given, running `answer(coroutine, reply)`; returns whether to call
+    /// again on the loop's next turn (calls are coming). Call on that loop's thread.
+    fn drain_async(&self, create_task: &Bound<'_, PyAny>, answer: &Bound<'_, PyAny>) -> bool {
+        let router = self.router.bind(create_task.py());
+        let (jobs, again) = self.asyncio.take_all();
+        for job in jobs {
+            handler::start(router, create_task, answer, job);
+        }
+        again
     }
 
     /// Whether the engine is still serving (false once stopped, or if it failed).

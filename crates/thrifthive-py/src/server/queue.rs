@@ -1,15 +1,14 @@
-//! The queue between the server's IO threads and its Python threads, and the engine's
-//! [`Dispatch`] that fills it.
+//! The queue between the server's IO threads and its Python worker threads.
 //!
 //! An IO thread only pushes a request (with its responder) and returns: it never touches the
 //! GIL. The lock is held for a push or a pop, never across work.
 
 use std::collections::VecDeque;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::thread::{self, Thread};
 use std::time::{Duration, Instant};
 
-use thrifthive_rpc::{Dispatch, Request, Responder};
+use thrifthive_rpc::{Request, Responder};
 
 /// One request waiting for a Python thread, and where its reply goes.
 pub(crate) struct Job {
@@ -53,7 +52,7 @@ impl Queue {
 
     /// Queues a job. Once closed, the job is dropped: its responder then answers
     /// INTERNAL_ERROR, so no connection waits for it.
-    fn push(&self, job: Job) {
+    pub fn push(&self, job: Job) {
         let mut state = self.lock();
         if state.closed {
             return;
@@ -134,14 +133,5 @@ impl Queue {
         for thread in idle {
             thread.unpark();
         }
-    }
-}
-
-/// The engine's [`Dispatch`]: queues each request for the Python threads.
-pub(crate) struct QueueDispatch(pub Arc<Queue>);
-
-impl Dispatch for QueueDispatch {
-    fn dispatch(&self, request: Request, reply: Responder) {
-        self.0.push(Job { request, reply });
     }
 }

@@ -112,23 +112,15 @@ pub struct Router {
     routes: HashMap<String, Py<Route>>,
     /// `log_exception(method_name, exc)`: logs a handler's exception with its traceback.
     log_exception: Py<PyAny>,
-    /// `schedule(coroutine, reply)`: runs an `async def` method's coroutine on the asyncio
-    /// loop, then completes `reply` with its outcome.
-    schedule: Py<PyAny>,
 }
 
 #[pymethods]
 impl Router {
     #[new]
-    fn new(
-        routes: HashMap<String, Py<Route>>,
-        log_exception: Py<PyAny>,
-        schedule: Py<PyAny>,
-    ) -> Router {
+    fn new(routes: HashMap<String, Py<Route>>, log_exception: Py<PyAny>) -> Router {
         Router {
             routes,
             log_exception,
-            schedule,
         }
     }
 }
@@ -152,53 +144,56 @@ impl Call {
     }
 }
 
-/// What answering a call in the handler's thread comes to.
-pub(crate) enum Outcome<'py> {
-    /// The reply (or, for a oneway call, nothing) to send.
-    Done(DispatchResult),
-    /// An `async def` method's coroutine, to be scheduled with this route.
-    Pending(Bound<'py, PyAny>, Py<Route>),
-}
-
 impl Router {
-    /// Answers `request` up to the handler's return.
-    pub(crate) fn answer<'py>(&self, py: Python<'py>, request: &Request) -> Outcome<'py> {
+    /// Whether `name` is an `async def` method (answered on the asyncio loop). Needs no GIL:
+    /// the IO threads ask it to pick the queue.
+    pub(crate) fn is_async(&self, name: &str) -> bool {
+        self.routes
+            .get(name)
+            .is_some_and(|route| route.get().is_async)
+    }
+
+    /// Answers `request` on this thread: decodes, calls the handler, encodes.
+    pub(crate) fn answer(&self, py: Python<'_>, request: &Request) -> DispatchResult {
+        match self.call(py, request) {
+            Ok((route, value)) => self.returned(py, route.get(), Call::of(request), &value),
+            Err(result) => result,
+        }
+    }
+
+    /// Looks the method up, decodes the arguments and calls the handler: its return value
+    /// (for an `async def` method, the coroutine) with its route, or the reply already decided
+    /// (an unknown method, bad arguments, the handler raised).
+    pub(crate) fn call<'py>(
+        &self,
+        py: Python<'py>,
+        request: &Request,
+    ) -> Result<(Py<Route>, Bound<'py, PyAny>), DispatchResult> {
         let header = &request.message.header;
         let call = Call::of(request);
         let Some(route) = self.routes.get(header.name.as_str()) else {
-            return Outcome::Done(Err(ApplicationException::new(
+            return Err(Err(ApplicationException::new(
                 ExceptionKind::UNKNOWN_METHOD,
                 format!("Unknown function {}", header.name),
             )));
         };
+        let route_ref = route.get();
         let body = &request.message.bytes[request.message.body_offset..];
-        let args = match route.get().decode_args(py, call, body) {
+        let args = match route_ref.decode_args(py, call, body) {
             Ok(args) => args,
             Err(error) => {
                 let error = codec_error(py, error);
                 log::warn!(target: LOG, "{}: cannot decode the arguments: {error}", header.name);
-                return Outcome::Done(Err(ApplicationException::new(
+                return Err(Err(ApplicationException::new(
                     ExceptionKind::PROTOCOL_ERROR,
                     error.to_string(),
                 )));
             }
         };
-        let route_ref = route.get();
         match route_ref.func.bind(py).call1(args) {
-            Ok(coroutine) if route_ref.is_async => Outcome::Pending(coroutine, route.clone_ref(py)),
-            Ok(value) => Outcome::Done(self.returned(py, route_ref, call, &value)),
-            Err(error) => Outcome::Done(self.raised(py, route_ref, call, error)),
+            Ok(value) => Ok((route.clone_ref(py), value)),
+            Err(error) => Err(self.raised(py, route_ref, call, error)),
         }
-    }
-
-    /// Schedules a pending call's coroutine; its reply comes through `reply`.
-    pub(crate) fn schedule(
-        &self,
-        py: Python<'_>,
-        coroutine: Bound<'_, PyAny>,
-        reply: Py<PyAny>,
-    ) -> PyResult<()> {
-        self.schedule.bind(py).call1((coroutine, reply)).map(drop)
     }
 
     /// The reply to a handler's return value.
