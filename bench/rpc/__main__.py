@@ -40,6 +40,7 @@ from ..workload import BENCH_IDL, REPO, build_page, make_page
 
 SERVERS = {
     "thrifthive": "thrifthive.Server",
+    "thrifthive-async": "thrifthive.Server, async def handlers",
     "thriftpy2": "thriftpy2 TThreadedServer",
     "apache-py": "Apache Py TThreadPoolServer",
     "apache-cpp": "Apache C++ TThreadedServer",
@@ -51,6 +52,8 @@ METHODS = {"getUserById": '{"user_id": 101}', "listUsers": '{"offset": 0, "limit
 # The floors: calls/s against the best Python server, per method; against Apache's C++ server.
 PYTHON_FLOOR = {"getUserById": 2.5, "listUsers": 2.0}
 CPP_FLOOR = 0.9
+# Issue 5's floor: a server whose handlers are all async def, over the same with sync ones.
+ASYNC_FLOOR = 0.8
 CONNECTIONS = 8
 DASH = "\u2013"
 # The C++ client's TBufferedTransport buffers: with the default 512 bytes, reading a 39 KB page
@@ -351,6 +354,25 @@ def ratio_rows(cells: list[Cell]) -> list[list[str]]:
     return rows
 
 
+def async_rows(cells: list[Cell]) -> list[list[str]]:
+    """thrifthive with async def handlers over thrifthive with sync ones, per round."""
+    rows = [["method", "load", "async / sync calls/s", "floor", "met"]]
+    rounds = sorted({c.round for c in cells})
+    for method in METHODS:
+        for loadgen in LOADGENS:
+            ratios = [
+                a.calls_per_sec / s.calls_per_sec
+                for rnd in rounds
+                if (a := _find(cells, "thrifthive-async", method, loadgen, rnd)) is not None
+                and (s := _find(cells, "thrifthive", method, loadgen, rnd)) is not None
+            ]
+            if ratios:
+                met = statistics.median(ratios) >= ASYNC_FLOOR
+                rows.append([method, LOADGENS[loadgen], _spread(ratios, ".2f", "x"),
+                             f">= {ASYNC_FLOOR}x", "yes" if met else "NO"])  # fmt: skip
+    return rows
+
+
 def _text(rows: list[list[str]]) -> str:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)) for r in rows]
@@ -398,6 +420,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(_text(results_rows(cells)))
     print()
     print(_text(ratio_rows(cells)))
+    print()
+    print(_text(async_rows(cells)))
     for note in notes:
         print(f"note: {note}")
     if args.markdown:
@@ -405,6 +429,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(_markdown(results_rows(cells)))
         print()
         print(_markdown(ratio_rows(cells)))
+        print()
+        print(_markdown(async_rows(cells)))
     return 0 if cells else 1
 
 

@@ -1,9 +1,10 @@
 """One Python server of the RPC benchmark, run in a process of its own:
 
-    python -m bench.rpc.serve thrifthive|thriftpy2|apache PORT
+    python -m bench.rpc.serve thrifthive|thrifthive-async|thriftpy2|apache PORT
 
 Every server answers ``getUserById`` with the same User and ``listUsers`` with the same page of
-100 Users, built once from the fixed-seed workload (bench/workload.py) before serving. It
+100 Users, built once from the fixed-seed workload (bench/workload.py) before serving
+(``thrifthive-async``: from ``async def`` methods). It
 listens on 127.0.0.1:PORT, buffered binary, and serves until SIGTERM.
 """
 
@@ -62,7 +63,24 @@ def _stop_on_sigterm(stop: Any) -> None:
     signal.signal(signal.SIGTERM, on_signal)
 
 
-def serve_thrifthive(port: int) -> None:
+class AsyncHandler:
+    """The same replies from ``async def`` methods."""
+
+    def __init__(self, user: Any, page: Any) -> None:
+        self.user = user
+        self.page = page
+
+    async def ping(self) -> None:
+        return None
+
+    async def getUserById(self, user_id: int) -> Any:
+        return self.user
+
+    async def listUsers(self, offset: int, limit: int) -> Any:
+        return self.page
+
+
+def serve_thrifthive(port: int, handler_class: type = Handler) -> None:
     import thrifthive
 
     svc: Any = thrifthive.load(str(BENCH_IDL), module_name="bench_rpc_thrifthive")
@@ -72,7 +90,7 @@ def serve_thrifthive(port: int) -> None:
         for u in data["users"]
     ]
     page = svc.UserPage(users=users, total=data["total"])
-    handler = Handler(users[0], page)
+    handler = handler_class(users[0], page)
     # Defaults, as a user writes it; serve() stops gracefully on SIGTERM.
     server = thrifthive.Server(svc.UserService, handler, host="127.0.0.1", port=port)
     server.serve()
@@ -129,7 +147,16 @@ def serve_apache(port: int) -> None:
     server.serve()
 
 
-SERVERS = {"thrifthive": serve_thrifthive, "thriftpy2": serve_thriftpy2, "apache": serve_apache}
+def serve_thrifthive_async(port: int) -> None:
+    serve_thrifthive(port, AsyncHandler)
+
+
+SERVERS = {
+    "thrifthive": serve_thrifthive,
+    "thrifthive-async": serve_thrifthive_async,
+    "thriftpy2": serve_thriftpy2,
+    "apache": serve_apache,
+}
 
 
 def main() -> None:
