@@ -3,6 +3,9 @@
 ``thrifthive call ADDR --idl FILE [-I DIR]... Service.method ['JSON args'] [--transport T]
 [--protocol P] [--timeout S] [--service-name NAME]``
 
+``thrifthive call ADDR health ['{"service": "Name"}']`` asks the health service every thrifthive
+server answers (``thrifthive.health``; no IDL needed).
+
 The arguments are a JSON object keyed by the IDL's parameter names, converted by their types
 (see ``_cli_json``: enums by name or number, binary in base64, nested structs as objects). The
 reply goes to stdout as JSON (``null`` for a void or oneway method). Exit status: 0 on a reply,
@@ -20,7 +23,7 @@ import json
 import sys
 from typing import Any, NamedTuple
 
-from thrifthive import ThriftParseError, load
+from thrifthive import ThriftParseError, health, load
 from thrifthive._cli_json import args_from_json, to_json
 from thrifthive.client import Client
 from thrifthive.codec import MessageType, encode_message
@@ -64,7 +67,11 @@ def add_parser(commands: Any) -> None:
 def add_target_arguments(parser: argparse.ArgumentParser) -> None:
     """The arguments ``call`` and ``bench`` share."""
     parser.add_argument("address", metavar="ADDR", help="host:port, [::1]:port or unix:/path")
-    parser.add_argument("method", metavar="Service.method", help="the method to call")
+    parser.add_argument(
+        "method",
+        metavar="Service.method",
+        help="the method to call, or `health` for the server's health service",
+    )
     parser.add_argument(
         "json_args",
         nargs="?",
@@ -72,7 +79,7 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="JSON",
         help="the arguments as a JSON object keyed by parameter name (default {})",
     )
-    parser.add_argument("--idl", required=True, metavar="FILE", help="the service's IDL file")
+    parser.add_argument("--idl", metavar="FILE", help="the service's IDL file (not for health)")
     parser.add_argument(
         "-I",
         "--include-dir",
@@ -93,13 +100,13 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
 
 def resolve(args: argparse.Namespace) -> Call:
     """Loads the IDL and builds the call; raises :class:`UsageError`."""
-    service_name, dot, method_name = args.method.rpartition(".")
-    if not dot or not service_name:
-        raise UsageError(f"expected Service.method, got {args.method!r}")
-    try:
-        module = load(args.idl, include_dirs=args.include_dirs)
-    except (OSError, ThriftParseError) as e:
-        raise UsageError(str(e)) from None
+    if args.method == "health":
+        args.method, args.idl = "Health.check", "<built in>"
+        args.service_name = args.service_name or health.SERVICE_NAME
+        module: Any = health.module
+    else:
+        module = _load(args)
+    service_name, _, method_name = args.method.rpartition(".")
     service = getattr(module, service_name, None)
     if not isinstance(service, Service):
         services = [n for n, v in vars(module).items() if isinstance(v, Service)]
@@ -119,6 +126,17 @@ def resolve(args: argparse.Namespace) -> Call:
     except (TypeError, ValueError, OverflowError, TProtocolException) as e:
         raise UsageError(f"bad arguments for {args.method}: {e}") from None
     return Call(service, method, call_args, request)
+
+
+def _load(args: argparse.Namespace) -> Any:
+    if "." not in args.method.strip("."):
+        raise UsageError(f"expected Service.method, got {args.method!r}")
+    if args.idl is None:
+        raise UsageError("--idl FILE is needed to call Service.method (all but `health`)")
+    try:
+        return load(args.idl, include_dirs=args.include_dirs)
+    except (OSError, ThriftParseError) as e:
+        raise UsageError(str(e)) from None
 
 
 def usage_error(command: str, error: Exception) -> int:

@@ -33,6 +33,9 @@ from typing import Any, Literal
 from thrifthive._native import NativeServer, Route, Router
 from thrifthive._server_asyncio import LoopThread, Watch
 from thrifthive._server_workers import serve_forked
+from thrifthive.health import SERVICE_NAME as HEALTH_SERVICE
+from thrifthive.health import HealthState
+from thrifthive.health import module as health_module
 from thrifthive.service import Method, Service
 
 __all__ = ["Server"]
@@ -134,7 +137,9 @@ class Server:
         handler_threads: int = 64,
         io_threads: int = 1,
     ) -> None:
-        self._table = _routes(service, handler, services, default)
+        self._table, served = _routes(service, handler, services, default)
+        self.health = HealthState(served)
+        _add_health(self._table, self.health)
         self.host = host
         self._port = port
         self.unix_socket = None if unix_socket is None else os.fspath(unix_socket)
@@ -166,6 +171,11 @@ class Server:
             raise RuntimeError("the port of a running server cannot change")
         self._port = port
 
+    def set_serving(self, serving: bool, service: str | None = None) -> None:
+        """What the health service reports for ``service`` (a served service's name), or with
+        ``service=None`` for every one and the server itself: SERVING or NOT_SERVING."""
+        self.health.set(serving, service)
+
     def start(self) -> None:
         """Binds and serves in background threads; returns once listening. ``workers > 1``
         is served by :meth:`serve` only. ``async def`` methods run on an asyncio loop in a
@@ -179,6 +189,7 @@ class Server:
             raise NotImplementedError(
                 "start() serves in this process only: use serve() for workers > 1"
             )
+        self.health.set(True)
         try:
             self._native = NativeServer(
                 _router(self._table),
@@ -212,6 +223,8 @@ class Server:
         try:
             if native is not None:
                 atexit.unregister(self.stop)
+                # Load balancers checking health drain it while the calls in flight finish.
+                self.health.set(False)
                 native.stop(grace)
         finally:
             watch, self._watch = self._watch, None
@@ -276,10 +289,9 @@ class Server:
         self._serve_here()
 
     def _serve_here(self) -> None:
-        self.start()
-        assert self._native is not None
         stopping = threading.Event()
         previous: dict[signal.Signals, Any] = {}
+        # Installed before starting: a signal that comes while the server starts stops it.
         if threading.current_thread() is threading.main_thread():
 
             def on_signal(signum: int, frame: FrameType | None) -> None:
@@ -289,8 +301,11 @@ class Server:
             for sig in (signal.SIGINT, signal.SIGTERM):
                 previous[sig] = signal.signal(sig, on_signal)
         try:
+            self.start()
+            native = self._native
+            assert native is not None
             # A timed wait, so that the main thread runs signal handlers.
-            while not stopping.wait(0.2) and self._native.is_serving():
+            while not stopping.wait(0.2) and native.is_serving():
                 pass
         finally:
             for sig, handler in previous.items():
@@ -315,8 +330,9 @@ def _routes(
     handler: object | None,
     services: Mapping[str, tuple[Service, object]] | None,
     default: str | None,
-) -> dict[str, _Entry]:
-    """The message names answered, each with its method and handler."""
+) -> tuple[dict[str, _Entry], list[str]]:
+    """The message names answered, each with its method and handler; and the services'
+    names."""
     if services is None:
         if service is None or handler is None:
             raise TypeError("Server() needs a service and a handler, or services={...}")
@@ -332,4 +348,14 @@ def _routes(
             table[f"{prefix}:{name}"] = entry
             if prefix == default:
                 table[name] = entry
-    return table
+    return table, list(services)
+
+
+def _add_health(table: dict[str, _Entry], health: HealthState) -> None:
+    """The health service's names (see ``thrifthive.health``), and a plain ``ping`` unless a
+    served service has one."""
+    for name, method in health_module.Health.methods.items():
+        entry = _Entry(method, health)
+        table[f"{HEALTH_SERVICE}:{name}"] = entry
+        if name == "ping":
+            table.setdefault(name, entry)
