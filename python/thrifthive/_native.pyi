@@ -25,6 +25,7 @@ __all__ = [
     "dumps",
     "encode_message",
     "loads",
+    "render_metrics",
 ]
 
 _T = TypeVar("_T")
@@ -259,9 +260,12 @@ class NativeServer:
         handler_threads: int,
         io_threads: int,
         reuse_port: bool,
+        metrics_port: int | None = None,
     ) -> NativeServer: ...
     @property
     def port(self) -> int | None: ...
+    @property
+    def metrics_port(self) -> int | None: ...
     @property
     def async_fd(self) -> int: ...
     def drain_async(
@@ -278,6 +282,7 @@ class Route:
 
     def __new__(
         cls,
+        service: str,
         reply_name: str,
         func: Callable[..., object],
         *,
@@ -288,6 +293,9 @@ class Route:
         void: bool,
         throws: list[tuple[str, type[BaseException]]],
     ) -> Route: ...
+
+def render_metrics() -> str:
+    """The process's call metrics in Prometheus' text format."""
 
 @final
 class Router:

@@ -46,21 +46,24 @@ logger = logging.getLogger("thrifthive")
 class _Entry:
     """A method of a served service, bound to its handler."""
 
-    __slots__ = ("func", "is_async", "method")
+    __slots__ = ("func", "is_async", "method", "service")
 
-    def __init__(self, method: Method, handler: object) -> None:
+    def __init__(self, method: Method, handler: object, service: str) -> None:
         func = getattr(handler, method.name, None)
         if not callable(func):
             # As with Apache's processors, a handler may leave methods out: calling one is an
             # INTERNAL_ERROR for the caller, not a reason to refuse to serve the others.
             func = _missing(type(handler).__name__, method.name)
         self.method = method
+        # The name it is served under, for the metrics.
+        self.service = service
         self.func: Callable[..., Any] = func
         self.is_async = inspect.iscoroutinefunction(func)
 
     def route(self) -> Route:
         method = self.method
         return Route(
+            self.service,
             method.name,
             self.func,
             is_async=self.is_async,
@@ -116,6 +119,9 @@ class Server:
     hold up only their own); ``io_threads`` tokio threads do the socket IO. ``workers=N``
     (N > 1) makes :meth:`serve` fork N processes sharing the TCP port. Limits:
     ``max_frame_size`` (bytes), ``idle_timeout`` (seconds, None for none), ``max_connections``.
+    ``metrics_port`` serves the process's call metrics (``thrifthive.metrics``) for Prometheus
+    at ``http://host:metrics_port/metrics``. Every server also answers the health service
+    (``thrifthive.health``; :meth:`set_serving`).
     """
 
     def __init__(
@@ -136,6 +142,7 @@ class Server:
         max_connections: int = 16_384,
         handler_threads: int = 64,
         io_threads: int = 1,
+        metrics_port: int | None = None,
     ) -> None:
         self._table, served = _routes(service, handler, services, default)
         self.health = HealthState(served)
@@ -150,6 +157,7 @@ class Server:
         self.max_connections = max_connections
         self.handler_threads = handler_threads
         self.io_threads = io_threads
+        self._metrics_port = metrics_port
         self.workers = workers
         # Set in the worker processes of workers > 1, which share the port.
         self._reuse_port = False
@@ -170,6 +178,14 @@ class Server:
         if self._native is not None:
             raise RuntimeError("the port of a running server cannot change")
         self._port = port
+
+    @property
+    def metrics_port(self) -> int | None:
+        """The port of the Prometheus ``/metrics`` page (``metrics_port=0`` takes a free one),
+        None without one."""
+        if self._native is not None:
+            return self._native.metrics_port
+        return self._metrics_port
 
     def set_serving(self, serving: bool, service: str | None = None) -> None:
         """What the health service reports for ``service`` (a served service's name), or with
@@ -204,6 +220,7 @@ class Server:
                 handler_threads=self.handler_threads,
                 io_threads=self.io_threads,
                 reuse_port=self._reuse_port,
+                metrics_port=self._metrics_port,
             )
             if any(entry.is_async for entry in self._table.values()):
                 if loop is None:
@@ -344,7 +361,7 @@ def _routes(
     table: dict[str, _Entry] = {}
     for prefix, (svc, obj) in services.items():
         for name, method in svc.methods.items():
-            entry = _Entry(method, obj)
+            entry = _Entry(method, obj, prefix)
             table[f"{prefix}:{name}"] = entry
             if prefix == default:
                 table[name] = entry
@@ -355,7 +372,7 @@ def _add_health(table: dict[str, _Entry], health: HealthState) -> None:
     """The health service's names (see ``thrifthive.health``), and a plain ``ping`` unless a
     served service has one."""
     for name, method in health_module.Health.methods.items():
-        entry = _Entry(method, health)
+        entry = _Entry(method, health, HEALTH_SERVICE)
         table[f"{HEALTH_SERVICE}:{name}"] = entry
         if name == "ping":
             table.setdefault(name, entry)

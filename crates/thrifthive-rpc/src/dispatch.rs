@@ -8,6 +8,7 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Instant;
 
 use bytes::Bytes;
 use thrifthive_wire::MessageType;
@@ -32,6 +33,8 @@ pub struct Request {
     /// adds the frame prefix when `format.transport` is framed.
     pub format: WireFormat,
     pub connection: ConnectionId,
+    /// When the engine finished reading it: handling time counts from here.
+    pub received: Instant,
 }
 
 /// What a dispatcher answers: the reply message (the whole message, unframed), `None` for a

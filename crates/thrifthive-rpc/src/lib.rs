@@ -5,6 +5,7 @@
 //!   is handed to a [`Dispatch`], which the Python bridge implements.
 //! - [`client`]: a client connection, async and blocking.
 //! - [`loadgen`]: the closed-loop load generator behind `thrifthive bench`.
+//! - [`metrics`]: call counters and latency histograms, and their `/metrics` page.
 //!
 //! Messages travel as their encoded bytes ([`Message`]); encoding arguments and results is the
 //! caller's business (thrifthive-wire, or the Python object codec). Framing and message
@@ -21,6 +22,7 @@ mod format;
 mod inbound;
 pub mod loadgen;
 mod message;
+pub mod metrics;
 mod net;
 mod outbound;
 mod scan;

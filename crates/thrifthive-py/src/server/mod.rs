@@ -26,6 +26,7 @@ use std::time::Duration;
 
 use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
+use thrifthive_rpc::metrics;
 use thrifthive_rpc::{Address, Protocol, Server, ServerConfig, ShutdownHandle, Transport};
 
 use dispatch::ServerDispatch;
@@ -42,6 +43,7 @@ const LOG: &str = "thrifthive.server";
 #[pyclass(module = "thrifthive._native", frozen)]
 pub struct NativeServer {
     port: Option<u16>,
+    metrics_port: Option<u16>,
     router: Py<Router>,
     asyncio: Arc<LoopQueue>,
     shutdown: ShutdownHandle,
@@ -61,7 +63,7 @@ impl NativeServer {
     #[new]
     #[pyo3(signature = (
         router, *, host, port, unix_socket, transport, protocol, max_frame_size, idle_timeout,
-        max_connections, handler_threads, io_threads, reuse_port
+        max_connections, handler_threads, io_threads, reuse_port, metrics_port = None
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -78,6 +80,7 @@ impl NativeServer {
         handler_threads: usize,
         io_threads: usize,
         reuse_port: bool,
+        metrics_port: Option<u16>,
     ) -> PyResult<NativeServer> {
         if handler_threads == 0 || io_threads == 0 {
             return Err(PyValueError::new_err(
@@ -114,6 +117,14 @@ impl NativeServer {
         logging::install();
         let server = Server::bind(config).map_err(|error| PyOSError::new_err(error.to_string()))?;
         let port = server.port();
+        let metrics = metrics_port
+            .map(|port| bind_metrics(host, port))
+            .transpose()
+            .map_err(|error| PyOSError::new_err(format!("the metrics port: {error}")))?;
+        let metrics_port = metrics
+            .as_ref()
+            .map(|listener| listener.local_addr().map(|address| address.port()))
+            .transpose()?;
         let shutdown = server.shutdown_handle();
         let queue = Arc::new(Queue::default());
         let asyncio = Arc::new(LoopQueue::new()?);
@@ -131,7 +142,15 @@ impl NativeServer {
         let io = runtime.and_then(|runtime| {
             thread::Builder::new()
                 .name("thrifthive-server".into())
-                .spawn(move || runtime.block_on(server.serve(dispatch)))
+                .spawn(move || {
+                    runtime.block_on(async move {
+                        // Ends with the runtime, when the server has stopped.
+                        if let Some(listener) = metrics {
+                            tokio::spawn(serve_metrics(listener));
+                        }
+                        server.serve(dispatch).await
+                    })
+                })
         });
         let io = match io {
             Ok(io) => io,
@@ -142,6 +161,7 @@ impl NativeServer {
         };
         Ok(NativeServer {
             port,
+            metrics_port,
             router,
             asyncio,
             shutdown,
@@ -153,6 +173,12 @@ impl NativeServer {
     #[getter]
     fn port(&self) -> Option<u16> {
         self.port
+    }
+
+    /// The port of the `/metrics` page, if asked for one.
+    #[getter]
+    fn metrics_port(&self) -> Option<u16> {
+        self.metrics_port
     }
 
     /// A descriptor that becomes readable when calls of `async def` methods are waiting: the
@@ -224,6 +250,25 @@ impl Drop for NativeServer {
     }
 }
 
+fn bind_metrics(host: &str, port: u16) -> io::Result<std::net::TcpListener> {
+    let listener = std::net::TcpListener::bind((host, port))?;
+    listener.set_nonblocking(true)?;
+    Ok(listener)
+}
+
+async fn serve_metrics(listener: std::net::TcpListener) {
+    match tokio::net::TcpListener::from_std(listener) {
+        Ok(listener) => metrics::serve_http(listener, metrics::global()).await,
+        Err(error) => log::error!(target: LOG, "cannot serve the metrics page: {error}"),
+    }
+}
+
+/// The process's call metrics in Prometheus' text format (what `/metrics` serves).
+#[pyfunction]
+fn render_metrics() -> String {
+    metrics::global().render()
+}
+
 fn choice_error(what: &str, got: &str, a: &str, b: &str) -> PyErr {
     PyValueError::new_err(format!(
         "unknown {what} {got:?}: use \"auto\", \"{a}\" or \"{b}\""
@@ -235,5 +280,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Reply>()?;
     m.add_class::<Route>()?;
     m.add_class::<Router>()?;
+    m.add_function(wrap_pyfunction!(render_metrics, m)?)?;
     Ok(())
 }

@@ -8,10 +8,14 @@
 //! method, or one whose handler returned None, replies with an empty result struct.
 
 use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
 
 use bytes::Bytes;
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyTuple, PyType};
+use thrifthive_rpc::metrics::{self, Series, Side};
 use thrifthive_rpc::{ApplicationException, DispatchResult, ExceptionKind, Request};
 use thrifthive_wire::{Limits, MessageHeader, MessageType};
 
@@ -25,6 +29,8 @@ use super::LOG;
 /// One method of a served service, bound to its handler.
 #[pyclass(module = "thrifthive._native", frozen)]
 pub struct Route {
+    /// This method's calls, counted for the `/metrics` page.
+    series: Arc<Series>,
     /// The name replies carry: the method's, without a multiplexing prefix (as Apache's
     /// `TMultiplexedProcessor` replies).
     reply_name: String,
@@ -49,9 +55,12 @@ impl Route {
     /// for oneway); `arg_names` the argument names in declaration order; `throws` maps result
     /// field names to exception classes.
     #[new]
-    #[pyo3(signature = (reply_name, func, *, is_async, args, arg_names, result, void, throws))]
+    #[pyo3(signature = (
+        service, reply_name, func, *, is_async, args, arg_names, result, void, throws
+    ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
+        service: &str,
         reply_name: String,
         func: Py<PyAny>,
         is_async: bool,
@@ -83,11 +92,13 @@ impl Route {
                 (Some(plan.unbind()), success, throws)
             }
         };
+        let oneway = result.is_none();
         Ok(Route {
+            series: metrics::global().series(Side::Server, service, &reply_name, oneway),
             reply_name,
             func,
             is_async,
-            oneway: result.is_none(),
+            oneway,
             args: args.unbind(),
             arg_order,
             result,
@@ -130,6 +141,7 @@ impl Router {
 pub(crate) struct Call {
     pub protocol: codec::Protocol,
     pub seqid: i32,
+    pub received: Instant,
 }
 
 impl Call {
@@ -140,6 +152,7 @@ impl Call {
                 thrifthive_rpc::Protocol::Compact => codec::Protocol::Compact,
             },
             seqid: request.message.header.seqid,
+            received: request.received,
         }
     }
 }
@@ -178,12 +191,14 @@ impl Router {
             )));
         };
         let route_ref = route.get();
+        route_ref.series.start();
         let body = &request.message.bytes[request.message.body_offset..];
         let args = match route_ref.decode_args(py, call, body) {
             Ok(args) => args,
             Err(error) => {
                 let error = codec_error(py, error);
                 log::warn!(target: LOG, "{}: cannot decode the arguments: {error}", header.name);
+                route_ref.finished(call, &ExceptionKind::PROTOCOL_ERROR.to_string());
                 return Err(Err(ApplicationException::new(
                     ExceptionKind::PROTOCOL_ERROR,
                     error.to_string(),
@@ -205,6 +220,7 @@ impl Router {
         value: &Bound<'_, PyAny>,
     ) -> DispatchResult {
         let Some(result) = &route.result else {
+            route.finished(call, OK);
             return Ok(None);
         };
         let field = route
@@ -212,7 +228,10 @@ impl Router {
             .filter(|_| !value.is_none())
             .map(|at| (at, value));
         match route.encode_result(py, call, result, field) {
-            Ok(reply) => Ok(Some(reply)),
+            Ok(reply) => {
+                route.finished(call, OK);
+                Ok(Some(reply))
+            }
             // A value of the wrong type: the handler's bug, reported as if it had raised.
             Err(error) => self.raised(py, route, call, error),
         }
@@ -232,7 +251,10 @@ impl Router {
             for (cls, at) in &route.throws {
                 if exception.is_instance(cls.bind(py)).unwrap_or(false) {
                     return match route.encode_result(py, call, result, Some((*at, exception))) {
-                        Ok(reply) => Ok(Some(reply)),
+                        Ok(reply) => {
+                            route.finished(call, &type_name(exception));
+                            Ok(Some(reply))
+                        }
                         Err(error) => self.raised(py, route, call, error),
                     };
                 }
@@ -242,6 +264,11 @@ impl Router {
                 .unwrap_or(false);
             if is_application_exception {
                 if let Ok(reply) = route.encode_exception(py, call, exception) {
+                    let kind = exception
+                        .getattr(intern!(py, "type"))
+                        .and_then(|kind| kind.extract::<i32>())
+                        .map_or(ExceptionKind::UNKNOWN, ExceptionKind);
+                    route.finished(call, &kind.to_string());
                     return Ok(Some(reply));
                 }
             }
@@ -250,26 +277,26 @@ impl Router {
         if let Err(log_error) = self.log_exception.bind(py).call1((name, exception)) {
             log::error!(target: LOG, "{name} raised {exception}; logging it failed: {log_error}");
         }
+        route.finished(call, &ExceptionKind::INTERNAL_ERROR.to_string());
         if route.oneway {
             return Ok(None);
         }
-        let kind = exception
-            .get_type()
-            .name()
-            .map_or_else(|_| "Exception".to_owned(), |name| name.to_string());
+        let message = exception
+            .str()
+            .map_or_else(|_| String::new(), |s| s.to_string());
         Err(ApplicationException::new(
             ExceptionKind::INTERNAL_ERROR,
-            format!(
-                "{kind}: {}",
-                exception
-                    .str()
-                    .map_or_else(|_| String::new(), |s| s.to_string())
-            ),
+            format!("{}: {message}", type_name(exception)),
         ))
     }
 }
 
 impl Route {
+    /// Counts a call that ended with outcome `code`.
+    fn finished(&self, call: Call, code: &str) {
+        self.series.finish(code, call.received.elapsed());
+    }
+
     /// The arguments struct, decoded, as the handler's positional arguments.
     fn decode_args<'py>(
         &self,
@@ -345,4 +372,15 @@ impl Route {
             seqid: call.seqid,
         }
     }
+}
+
+/// The outcome of a call that returned.
+const OK: &str = "OK";
+
+/// An exception's class name, for messages and metrics.
+fn type_name(exception: &Bound<'_, PyAny>) -> String {
+    exception
+        .get_type()
+        .name()
+        .map_or_else(|_| "Exception".to_owned(), |name| name.to_string())
 }

@@ -231,6 +231,7 @@ impl<D: Dispatch> Connection<D> {
             message,
             format,
             connection: self.id,
+            received: std::time::Instant::now(),
         };
         let reply = Responder::new(Arc::clone(&self.replies), self.dispatched, &request);
         self.dispatched += 1;
