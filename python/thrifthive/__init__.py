@@ -7,6 +7,7 @@ of classes, enums, consts and service descriptors.
 
 from thrifthive import idl
 from thrifthive._native import Diagnostic, Note, ThriftParseError, __version__
+from thrifthive.async_client import AsyncClient
 from thrifthive.client import Client
 from thrifthive.codec import Limits, dumps, loads
 from thrifthive.loader import load, load_source
@@ -14,6 +15,7 @@ from thrifthive.server import Server
 from thrifthive.service import Method, Service
 
 __all__ = [
+    "AsyncClient",
     "Client",
     "Diagnostic",
     "Limits",
