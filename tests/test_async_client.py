@@ -14,6 +14,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+import uvloop
 
 import thrifthive
 from thrifthive.exceptions import TApplicationException, TTransportException
@@ -153,6 +154,16 @@ def test_unix_socket(
             assert [i.id for i in await asyncio.gather(c.get(2), c.get(3))] == [2, 3]
 
     run(loop_runner, main())
+
+
+def test_used_from_another_loop(items: ModuleType, tp2_port: int) -> None:
+    """A client first used in one loop (closed since) works in the next, on new connections."""
+    c = client(items, tp2_port, timeout=10)
+    with asyncio.Runner() as first:
+        assert run(first, c.get(1)).id == 1
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as second:
+        assert run(second, c.get(2)).id == 2
+        run(second, c.close())
 
 
 def test_refused(loop_runner: asyncio.Runner, items: ModuleType) -> None:

@@ -113,9 +113,12 @@ class Connection(asyncio.Protocol):
         self._transport = cast(asyncio.Transport, transport)
 
     def data_received(self, data: bytes) -> None:
-        if not self.pipeline.feed(data) and self._transport is not None:
-            # The stream cannot be read on: every call in flight has failed.
-            self._transport.close()
+        if not self.pipeline.feed(data):
+            # The stream cannot be read on: every call in flight has failed. Out of the pool at
+            # once, so that no call is sent on it while the transport closes.
+            self._gone()
+            if self._transport is not None:
+                self._transport.close()
 
     def eof_received(self) -> bool:
         return False  # the server is done: close

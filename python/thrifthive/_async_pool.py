@@ -4,7 +4,8 @@ connections, each call sent on the one with the fewest calls in flight.
 A call never waits for a connection while one is open: when every open connection is busy and
 the pool is not full, another is opened in the background and the call goes on the least busy
 one meanwhile. Only when none is open do calls wait, all for the same connect. A connection
-that is lost leaves the pool at once; the next call opens a new one.
+that is lost leaves the pool at once; the next call opens a new one. Connections belong to
+the loop that opened them: a call from another loop opens new ones.
 """
 
 from __future__ import annotations
@@ -35,6 +36,12 @@ class Pool:
         """The open connection to send on, None when none is open (then ``await connect()``)."""
         connections = self.connections
         if not connections:
+            return None
+        if connections[0].loop is not asyncio.get_running_loop():
+            # Used from another loop than before (one loop per test, say): the old loop's
+            # connections cannot serve this one.
+            self.connections = []
+            self._connecting = None
             return None
         if self.size == 1:
             return connections[0]
@@ -71,7 +78,8 @@ class Pool:
         return task
 
     def _connected(self, task: asyncio.Task[Connection]) -> None:
-        self._connecting = None
+        if self._connecting is task:
+            self._connecting = None
         if task.cancelled():
             return
         error = task.exception()  # retrieved here too, for a background connect nobody awaits
