@@ -15,17 +15,21 @@ the replies in it). It works the same on asyncio's default loop and on uvloop, t
 never blocks on a socket, and no thread is involved once connected.
 
 The alternative, IO on a tokio thread with completions handed to the loop through a wakeup fd,
-was measured first (bench/async_client.py, ``--design``, 100 calls in flight on one connection,
-getUserById against a thrifthive.Server in another process, 2 shared cores): the blocking
-engine on worker threads with completions handed back by ``call_soon_threadsafe`` (the loop's
-self-pipe, as a wakeup fd would be) reached about a quarter of the calls/s of this design;
-every call then crosses threads twice and takes the GIL back on the IO side, where here a whole
-batch of replies is decoded in one call on the loop thread. BENCHMARKS.md has the figures.
+was measured against it (bench/async_client.py, 100 calls in flight, getUserById against a
+thrifthive.Server in another process, 2 shared cores): approximated by the blocking engine on
+the loop's executor threads with each result handed back by ``call_soon_threadsafe`` (the loop's
+self-pipe, as a wakeup fd would be), it made about a fifth of the calls/s of this design
+(median ratio 4.5x over 5 rounds, 10k against 61k calls/s; BENCHMARKS.md, "AsyncClient").
+There every call crosses threads twice and takes the GIL back on the IO side; here a whole
+batch of replies is cut and decoded in one call on the loop thread, and a batch of requests
+leaves in one write.
 
 Errors: a declared exception is raised as its IDL class; an EXCEPTION reply as
 ``TApplicationException``; a connection failure fails every call in flight on that connection
 with a ``TTransportException`` saying what happened (refused, closed by the server, reset, not
-a Thrift reply, the client closed), and the next call connects again. Calls are never retried.
+a Thrift reply, the client closed), and the next call connects again; a reply whose seqid
+answers no call sent fails them all with ``TApplicationException`` ``BAD_SEQUENCE_ID``, as the
+blocking client raises for a reply to another call. Calls are never retried.
 
 Timeouts: ``timeout=`` bounds every call; ``client.with_timeout(s)`` is the same client with
 another bound; ``asyncio.wait_for`` and ``asyncio.timeout`` work as well. A call that times out
