@@ -20,6 +20,10 @@ buffered binary; every client calls ``getUserById(101)`` in a closed loop, in th
   loop's default executor with 100 calls in flight, each result handed back through
   ``call_soon_threadsafe`` (the loop's self-pipe, as a wakeup fd would be). Its threads each
   use a connection of their own (6 on this machine), so it has more connections, not fewer.
+- ``handoff-batched``: the handoff design at its best, on the AsyncClient's own pipeline and one
+  connection: replies read by a thread of their own (a blocking ``recv``, the GIL released) and
+  handed to the loop once per read (not per call) with ``call_soon_threadsafe``; requests still
+  written from the loop thread.
 
 Each cell is warmed up for 0.5 s first. The run goes round after round over every client; each
 figure is the median over the rounds with the min-max, each ratio the median of the per-round
@@ -32,9 +36,11 @@ import argparse
 import asyncio
 import re
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -46,11 +52,13 @@ from .rpc.__main__ import _free_port, _stop, _wait_listening
 from .workload import BENCH_IDL, REPO
 
 CLIENTS = {
-    "hive-asyncio": "thrifthive.AsyncClient, 1 connection, 100 in flight, asyncio loop",
-    "hive-uvloop": "thrifthive.AsyncClient, 1 connection, 100 in flight, uvloop",
+    "hive-asyncio": "thrifthive.AsyncClient, 1 connection, {n} in flight, asyncio loop",
+    "hive-uvloop": "thrifthive.AsyncClient, 1 connection, {n} in flight, uvloop",
     "thriftpy2": "thriftpy2 asyncio client, 1 connection, sequential awaits",
     "bench-c1": "thrifthive bench -c 1 (Rust, 1 connection)",
-    "handoff": "thrifthive.Client on the loop's executor, 100 in flight (handoff design)",
+    "handoff": "thrifthive.Client on the loop's executor, {n} in flight (handoff design)",
+    "handoff-batched": "AsyncClient's pipeline, {n} in flight, replies read on a thread, "
+    "handed over per read",
 }
 # (ours, anchor, floor): the floors of issue 5, and the design comparison (no floor).
 RATIOS = [
@@ -59,6 +67,7 @@ RATIOS = [
     ("hive-asyncio", "bench-c1", 0.5),
     ("hive-uvloop", "bench-c1", 0.5),
     ("hive-asyncio", "handoff", None),
+    ("hive-asyncio", "handoff-batched", None),
 ]
 IN_FLIGHT = 100
 WARMUP = 0.5
@@ -87,14 +96,14 @@ async def _closed_loop(call: Callable[[], Awaitable[Any]], workers: int, seconds
     return rate
 
 
-def _hive(port: int, seconds: float, loop: str) -> float:
+def _hive(port: int, seconds: float, in_flight: int, loop: str) -> float:
     import thrifthive
 
     svc: Any = thrifthive.load(str(BENCH_IDL), module_name="bench_async_hive")
 
     async def main() -> float:
         async with thrifthive.AsyncClient(svc.UserService, f"127.0.0.1:{port}") as c:
-            return await _closed_loop(lambda: c.getUserById(101), IN_FLIGHT, seconds)
+            return await _closed_loop(lambda: c.getUserById(101), in_flight, seconds)
 
     return uvloop.run(main()) if loop == "uvloop" else asyncio.run(main())
 
@@ -115,7 +124,7 @@ def _thriftpy2(port: int, seconds: float) -> float:
     return asyncio.run(main())
 
 
-def _handoff(port: int, seconds: float) -> float:
+def _handoff(port: int, seconds: float, in_flight: int) -> float:
     import thrifthive
 
     svc: Any = thrifthive.load(str(BENCH_IDL), module_name="bench_async_handoff")
@@ -125,8 +134,62 @@ def _handoff(port: int, seconds: float) -> float:
         with thrifthive.Client(svc.UserService, f"127.0.0.1:{port}") as c:
             call = c.getUserById
             return await _closed_loop(
-                lambda: loop.run_in_executor(None, call, 101), IN_FLIGHT, seconds
+                lambda: loop.run_in_executor(None, call, 101), in_flight, seconds
             )
+
+    return asyncio.run(main())
+
+
+class _SocketWriter:
+    """What the connection needs of a transport, over a blocking socket (written from the loop
+    thread: the requests are small and the server reads them at once)."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+
+    def write(self, data: bytes) -> None:
+        self.sock.sendall(data)
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def _handoff_batched(port: int, seconds: float, in_flight: int) -> float:
+    """The handoff design at its best: the AsyncClient's own connection and pipeline, but the
+    replies are read by another thread (a blocking recv, GIL released) and handed to the loop
+    once per read with ``call_soon_threadsafe``; requests are written from the loop thread."""
+    import thrifthive
+    from thrifthive import _native
+    from thrifthive._async_connection import Connection
+
+    svc: Any = thrifthive.load(str(BENCH_IDL), module_name="bench_async_batched")
+    method = svc.UserService.methods["getUserById"]
+    target = _native.ClientTarget(f"127.0.0.1:{port}")
+
+    async def main() -> float:
+        loop = asyncio.get_running_loop()
+        sock = socket.create_connection(("127.0.0.1", port))
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        conn = Connection(target.pipeline(), loop, lambda c: None)
+        conn.connection_made(_SocketWriter(sock))  # type: ignore[arg-type]
+
+        def read() -> None:
+            while data := sock.recv(256 * 1024):
+                loop.call_soon_threadsafe(conn.data_received, data)
+
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+
+        async def call() -> Any:
+            future, _ = conn.request("getUserById", method.args(101), method.result, None)
+            return await future
+
+        try:
+            return await _closed_loop(call, in_flight, seconds)
+        finally:
+            sock.shutdown(socket.SHUT_RDWR)
+            reader.join(timeout=5)
+            sock.close()
 
     return asyncio.run(main())
 
@@ -146,15 +209,17 @@ def _bench_c1(port: int, seconds: float) -> float:
     return float(rate.group(1).replace(",", ""))
 
 
-def measure(client: str, port: int, seconds: float) -> float:
+def measure(client: str, port: int, seconds: float, in_flight: int) -> float:
     if client == "hive-asyncio":
-        return _hive(port, seconds, "asyncio")
+        return _hive(port, seconds, in_flight, "asyncio")
     if client == "hive-uvloop":
-        return _hive(port, seconds, "uvloop")
+        return _hive(port, seconds, in_flight, "uvloop")
     if client == "thriftpy2":
         return _thriftpy2(port, seconds)
     if client == "handoff":
-        return _handoff(port, seconds)
+        return _handoff(port, seconds, in_flight)
+    if client == "handoff-batched":
+        return _handoff_batched(port, seconds, in_flight)
     # The Rust generator warms up in a run of its own.
     _bench_c1(port, WARMUP)
     return _bench_c1(port, seconds)
@@ -167,9 +232,11 @@ def _spread(values: list[float], fmt: str, unit: str = "") -> str:
     return f"{m:{fmt}}{unit} ({min(values):{fmt}}{DASH}{max(values):{fmt}})"
 
 
-def tables(rates: dict[str, list[float]]) -> tuple[list[list[str]], list[list[str]]]:
+def tables(
+    rates: dict[str, list[float]], in_flight: int
+) -> tuple[list[list[str]], list[list[str]]]:
     results = [["client", "calls/s"]]
-    results += [[CLIENTS[c], _spread(r, ",.0f")] for c, r in rates.items()]
+    results += [[CLIENTS[c].format(n=in_flight), _spread(r, ",.0f")] for c, r in rates.items()]
     ratios = [["ratio", "median (min-max over rounds)", "floor", "met"]]
     for ours, anchor, floor in RATIOS:
         if ours not in rates or anchor not in rates:
@@ -199,6 +266,9 @@ def main() -> None:
     parser.add_argument("-r", "--rounds", type=int, default=5)
     parser.add_argument("-d", "--duration", type=float, default=3.0, help="seconds per cell")
     parser.add_argument("--clients", nargs="+", choices=list(CLIENTS), default=list(CLIENTS))
+    parser.add_argument(
+        "--in-flight", type=int, default=IN_FLIGHT, help="calls in flight (100: the floors')"
+    )
     parser.add_argument("--markdown", action="store_true")
     args = parser.parse_args()
 
@@ -212,12 +282,12 @@ def main() -> None:
         _wait_listening(port, server)
         for rnd in range(args.rounds):
             for client in args.clients:
-                rate = measure(client, port, args.duration)
+                rate = measure(client, port, args.duration, args.in_flight)
                 print(f"  round {rnd + 1}: {client}: {rate:,.0f} calls/s", file=sys.stderr)
                 rates[client].append(rate)
     finally:
         _stop(server)
-    results, ratios = tables(rates)
+    results, ratios = tables(rates, args.in_flight)
     _print(results, args.markdown)
     _print(ratios, args.markdown)
 

@@ -6,6 +6,7 @@ answer out of order, answer late, answer nonsense or hang up."""
 from __future__ import annotations
 
 import asyncio
+import socket
 import struct
 from dataclasses import dataclass
 from typing import Any
@@ -76,6 +77,13 @@ class ScriptedServer:
 
     def hang_up(self, connection: int) -> None:
         self.writers[connection].close()
+
+    def reset(self, connection: int) -> None:
+        """Closes the connection with a TCP reset (SO_LINGER 0) rather than an orderly FIN."""
+        writer = self.writers[connection]
+        sock = writer.get_extra_info("socket")
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        writer.transport.abort()
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         index = len(self.writers)

@@ -153,6 +153,21 @@ def test_server_hangs_up(loop_runner: asyncio.Runner, items: ModuleType) -> None
     run(loop_runner, main())
 
 
+def test_connection_reset(loop_runner: asyncio.Runner, items: ModuleType) -> None:
+    async def main() -> None:
+        async with ScriptedServer(items.Items) as server, client(items, server) as c:
+            calls = [asyncio.ensure_future(c.get(i)) for i in range(2)]
+            await server.wait_requests(2)
+            server.reset(0)
+            for outcome in await asyncio.gather(*calls, return_exceptions=True):
+                assert isinstance(outcome, TTransportException), outcome
+                assert outcome.type == TTransportException.UNKNOWN
+                assert "connection error during the call to get" in str(outcome)
+                assert "reset" in str(outcome).lower()
+
+    run(loop_runner, main())
+
+
 def test_reply_to_no_call(loop_runner: asyncio.Runner, items: ModuleType) -> None:
     async def main() -> None:
         async with ScriptedServer(items.Items) as server, client(items, server) as c:

@@ -14,15 +14,17 @@ run in ``_native.Pipeline``, called once per call (encode) and once per received
 the replies in it). It works the same on asyncio's default loop and on uvloop, the loop thread
 never blocks on a socket, and no thread is involved once connected.
 
-The alternative, IO on a tokio thread with completions handed to the loop through a wakeup fd,
-was measured against it (bench/async_client.py, 100 calls in flight, getUserById against a
-thrifthive.Server in another process, 2 shared cores): approximated by the blocking engine on
-the loop's executor threads with each result handed back by ``call_soon_threadsafe`` (the loop's
-self-pipe, as a wakeup fd would be), it made about a fifth of the calls/s of this design
-(median ratio 4.5x over 5 rounds, 10k against 61k calls/s; BENCHMARKS.md, "AsyncClient").
-There every call crosses threads twice and takes the GIL back on the IO side; here a whole
-batch of replies is cut and decoded in one call on the loop thread, and a batch of requests
-leaves in one write.
+Why not IO on another thread with completions handed to the loop through a wakeup fd: measured
+(bench/async_client.py; BENCHMARKS.md, "AsyncClient"; 100 calls in flight, 2 shared cores), a
+handoff per call (the blocking engine on executor threads, results handed back with
+``call_soon_threadsafe``) made a sixth of the calls/s of this design. A handoff per read (this
+module's pipeline, replies read by a thread of their own) was the only variant to keep up: about
+15% ahead at 100 calls in flight, its reader thread using the other core, but about 20% behind
+with one call in flight, where it wakes the loop for every reply, and that without yet handing
+the writes over. It would also cost a thread per connection (or a runtime) competing with the
+server and the application for cores, a second event source per loop, and shutdown and fork
+handling; this design has none of those, runs natively on uvloop, and meets the floors several
+times over. So asyncio does the IO.
 
 Errors: a declared exception is raised as its IDL class; an EXCEPTION reply as
 ``TApplicationException``; a connection failure fails every call in flight on that connection
