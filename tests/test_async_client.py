@@ -9,6 +9,8 @@ import importlib
 import socket
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -180,6 +182,61 @@ def test_refused(loop_runner: asyncio.Runner, items: ModuleType) -> None:
         assert all(isinstance(r, TTransportException) for r in results)
 
     run(loop_runner, main())
+
+
+@contextmanager
+def full_backlog() -> Iterator[int]:
+    """A listener that accepts nothing and whose backlog is full, so that connecting to it
+    hangs; yields its port."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    port: int = listener.getsockname()[1]
+    fillers: list[socket.socket] = []
+    try:
+        for _ in range(16):
+            filler = socket.socket()
+            filler.settimeout(0.2)
+            fillers.append(filler)
+            try:
+                filler.connect(("127.0.0.1", port))
+            except TimeoutError:
+                break  # this one hung: the backlog is full
+        else:
+            pytest.skip("the listen backlog would not fill up")
+        yield port
+    finally:
+        for filler in fillers:
+            filler.close()
+        listener.close()
+
+
+def test_connect_timeout(loop_runner: asyncio.Runner, items: ModuleType) -> None:
+    async def main(port: int) -> None:
+        c = client(items, port, connect_timeout=0.2)
+        with pytest.raises(TTransportException) as raised:
+            await c.get(1)
+        assert raised.value.type == TTransportException.TIMED_OUT
+        assert f"connecting to 127.0.0.1:{port} timed out after 200 ms" in str(raised.value)
+
+    with full_backlog() as port:
+        run(loop_runner, main(port))
+
+
+def test_close_while_connecting(loop_runner: asyncio.Runner, items: ModuleType) -> None:
+    """Calls waiting for a connection when the client is closed fail saying so."""
+
+    async def main(port: int) -> None:
+        c = client(items, port, connect_timeout=1.0)
+        calls = [asyncio.ensure_future(c.get(i)) for i in range(2)]
+        await asyncio.sleep(0)  # both calls run up to waiting for the connect
+        await c.close()
+        for outcome in await asyncio.gather(*calls, return_exceptions=True):
+            assert isinstance(outcome, TTransportException), outcome
+            assert "the client was closed while the call to get was in flight" in str(outcome)
+
+    with full_backlog() as port:
+        run(loop_runner, main(port))
 
 
 def test_http_reply(loop_runner: asyncio.Runner, items: ModuleType) -> None:

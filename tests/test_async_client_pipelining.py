@@ -208,7 +208,7 @@ def test_close_fails_calls_in_flight(loop_runner: asyncio.Runner, items: ModuleT
             await c.close()
             with pytest.raises(TTransportException) as raised:
                 await call
-            assert "the client was closed while the call to get waited" in str(raised.value)
+            assert "the client was closed while the call to get was in flight" in str(raised.value)
             again = asyncio.ensure_future(c.get(2))  # usable again: a new connection
             request = (await server.wait_requests(2))[1]
             server.reply(request, success=item(items, 2))

@@ -51,14 +51,22 @@ class Pool:
             self._start_connect()
         return best
 
-    async def connect(self) -> Connection:
-        """An open connection, connecting if none is (one connect shared by every caller)."""
+    async def connect(self, method: str) -> Connection:
+        """An open connection, connecting if none is (one connect shared by every caller);
+        ``method`` names the call waiting for it in errors."""
         connection = self.pick()
         if connection is not None:
             return connection
         task = self._connecting or self._start_connect()
-        # Shielded: one caller cancelled must not cancel the connect the others wait for.
-        return await asyncio.shield(task)
+        try:
+            # Shielded: one caller cancelled must not cancel the connect the others wait for.
+            return await asyncio.shield(task)
+        except asyncio.CancelledError:
+            current = asyncio.current_task()
+            if task.cancelled() and (current is None or current.cancelling() == 0):
+                # Not this call that was cancelled, but the connect, by close().
+                raise self.target.closed_error(method) from None
+            raise
 
     async def close(self) -> None:
         if self._connecting is not None:

@@ -141,13 +141,13 @@ def _bind(
 
         async def oneway(*args: Any, **kwargs: Any) -> None:
             call_args = args_class(*args, **kwargs)
-            (pool.pick() or await pool.connect()).oneway(wire_name, call_args)
+            (pool.pick() or await pool.connect(wire_name)).oneway(wire_name, call_args)
 
         return named(oneway, method)
 
     async def call(*args: Any, **kwargs: Any) -> Any:
         call_args = args_class(*args, **kwargs)
-        conn = pool.pick() or await pool.connect()
+        conn = pool.pick() or await pool.connect(wire_name)
         future, seqid = conn.request(wire_name, call_args, result_class, timeout)
         try:
             result = await future

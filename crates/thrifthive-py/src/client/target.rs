@@ -5,7 +5,10 @@
 
 use std::os::fd::IntoRawFd;
 
+use pyo3::exceptions::PyBaseException;
 use pyo3::prelude::*;
+use thrifthive_rpc::client::ClientError;
+use thrifthive_rpc::MethodName;
 
 use super::options::Target;
 use super::pipeline::Pipeline;
@@ -55,6 +58,15 @@ impl ClientTarget {
     #[getter]
     fn timeout(&self) -> Option<f64> {
         self.target.options.timeout.map(|t| t.as_secs_f64())
+    }
+
+    /// The exception of a call to `method` that was waiting for a connection when the client
+    /// was closed.
+    fn closed_error<'py>(&self, py: Python<'py>, method: &str) -> Bound<'py, PyBaseException> {
+        let error = ClientError::ClientClosed {
+            method: MethodName::from(method),
+        };
+        client_error(py, error).into_value(py).into_bound(py)
     }
 
     /// The bookkeeping of a new connection.

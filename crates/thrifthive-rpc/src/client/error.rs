@@ -90,7 +90,7 @@ pub enum ClientError {
         method: MethodName,
         got: i32,
     },
-    /// The client was closed while the call waited for its reply.
+    /// The client was closed while the call waited for its reply (or for a connection).
     ClientClosed {
         method: MethodName,
     },
@@ -240,7 +240,7 @@ impl fmt::Display for ClientError {
             ),
             ClientError::ClientClosed { method } => write!(
                 f,
-                "the client was closed while the call to {method} waited for its reply"
+                "the client was closed while the call to {method} was in flight"
             ),
             ClientError::UnexpectedMessageType { method, got } => write!(
                 f,
