@@ -35,6 +35,7 @@ class ScriptedServer:
         }
         self.requests: list[Request] = []
         self.writers: list[asyncio.StreamWriter] = []
+        self.client_closed: list[asyncio.Event] = []  # set when the client closes a connection
         self._arrived = asyncio.Event()
         self._server: asyncio.Server | None = None
         self.port = 0
@@ -88,6 +89,7 @@ class ScriptedServer:
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         index = len(self.writers)
         self.writers.append(writer)
+        self.client_closed.append(asyncio.Event())
         try:
             while True:
                 (length,) = struct.unpack(">i", await reader.readexactly(4))
@@ -96,4 +98,5 @@ class ScriptedServer:
                 self.requests.append(Request(index, name, kind, seqid, args))
                 self._arrived.set()
         except (asyncio.IncompleteReadError, ConnectionError):
+            self.client_closed[index].set()
             writer.close()

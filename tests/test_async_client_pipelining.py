@@ -183,6 +183,26 @@ def test_reply_to_no_call(loop_runner: asyncio.Runner, items: ModuleType) -> Non
     run(loop_runner, main())
 
 
+def test_stray_reply_on_an_idle_connection(loop_runner: asyncio.Runner, items: ModuleType) -> None:
+    """A reply nobody asked for closes even an idle connection; the next call opens another."""
+
+    async def main() -> None:
+        async with ScriptedServer(items.Items) as server, client(items, server) as c:
+            result = items.Items.get_result(success=item(items, 9))
+            call = asyncio.ensure_future(c.get(1))
+            server.reply((await server.wait_requests(1))[0], success=item(items, 1))
+            assert (await call).id == 1
+            server.send(0, encode_message("get", MessageType.REPLY, 999, result))
+            await server.client_closed[0].wait()
+            call = asyncio.ensure_future(c.get(2))
+            request = (await server.wait_requests(2))[1]
+            assert request.connection == 1
+            server.reply(request, success=item(items, 2))
+            assert (await call).id == 2
+
+    run(loop_runner, main())
+
+
 def test_wrong_name_fails_only_that_call(loop_runner: asyncio.Runner, items: ModuleType) -> None:
     async def main() -> None:
         async with ScriptedServer(items.Items) as server, client(items, server) as c:

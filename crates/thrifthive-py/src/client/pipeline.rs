@@ -68,14 +68,15 @@ impl Pipeline {
     /// Fails every call in flight with the error `error` makes for it, and forgets them all.
     fn fail_all(
         &mut self,
+        py: Python<'_>,
         error: impl Fn(&MethodName) -> ClientError,
-    ) -> Vec<(Pending, ClientError)> {
+    ) -> Vec<Outcome> {
         self.abandoned.clear();
         self.pending
             .drain()
             .map(|(_, pending)| {
-                let error = error(&pending.name);
-                (pending, error)
+                let error = client_error(py, error(&pending.name));
+                (pending.future, Err(error))
             })
             .collect()
     }
@@ -162,14 +163,15 @@ impl Pipeline {
     fn feed(&mut self, py: Python<'_>, data: &[u8]) -> bool {
         self.replies.extend(data);
         let mut done: Vec<Outcome> = Vec::new();
-        let mut broken = Vec::new();
-        loop {
+        let mut readable = true;
+        while readable {
             let reply = match self.replies.next_reply() {
                 Ok(Some(reply)) => reply,
                 Ok(None) => break,
                 Err(error) => {
-                    broken = self.fail_all(|method| error.for_call(method));
-                    break;
+                    done.extend(self.fail_all(py, |method| error.for_call(method)));
+                    readable = false;
+                    continue;
                 }
             };
             let seqid = reply.header.seqid;
@@ -177,21 +179,15 @@ impl Pipeline {
                 let outcome = self.outcome(py, &pending, seqid, reply);
                 done.push((pending.future, outcome));
             } else if !self.abandoned.remove(&seqid) {
-                broken = self.fail_all(|method| ClientError::UnknownSequenceId {
+                done.extend(self.fail_all(py, |method| ClientError::UnknownSequenceId {
                     method: method.clone(),
                     got: seqid,
-                });
-                break;
+                }));
+                readable = false;
             }
         }
-        let ok = broken.is_empty();
-        done.extend(
-            broken
-                .into_iter()
-                .map(|(pending, error)| (pending.future, Err(client_error(py, error)))),
-        );
         complete(py, done);
-        ok
+        readable
     }
 
     /// Fails the calls whose timeout passed (their late replies will be dropped), and returns
@@ -237,7 +233,7 @@ impl Pipeline {
     #[pyo3(signature = (error, *, by_client = false))]
     fn lost(&mut self, py: Python<'_>, error: Option<&Bound<'_, PyAny>>, by_client: bool) {
         let source = error.map(os_error);
-        let failed = self.fail_all(|method| {
+        let done = self.fail_all(py, |method| {
             let method = method.clone();
             match &source {
                 _ if by_client => ClientError::ClientClosed { method },
@@ -251,10 +247,6 @@ impl Pipeline {
                 },
             }
         });
-        let done = failed
-            .into_iter()
-            .map(|(pending, error)| (pending.future, Err(client_error(py, error))))
-            .collect();
         complete(py, done);
     }
 
