@@ -2,7 +2,8 @@
 
 :mod:`thrifthive.idl` compiles a ``.thrift`` file (and everything it includes) to its resolved
 IR, and ``thrifthive check`` reports problems rustc-style; :func:`load` turns IDL into a module
-of classes, enums, consts and service descriptors.
+of classes, enums, consts and service descriptors. :class:`Server` serves handlers;
+:class:`Client` (threads) and :class:`AsyncClient` (asyncio, pipelined) call services.
 """
 
 from thrifthive import idl
