@@ -25,6 +25,11 @@ buffered binary; every client calls ``getUserById(101)`` in a closed loop, in th
   handed to the loop once per read (not per call) with ``call_soon_threadsafe``; requests still
   written from the loop thread.
 
+A prototype of that design done properly (socket IO on a tokio thread, requests sent to it over
+a channel, replies queued and announced by one eventfd write per batch, watched with
+``add_reader``) was measured as the ``tokio-thread`` contender at commit 4ada38f and then
+removed; BENCHMARKS.md has its figures.
+
 Each cell is warmed up for 0.5 s first. The run goes round after round over every client; each
 figure is the median over the rounds with the min-max, each ratio the median of the per-round
 ratios.
@@ -34,7 +39,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import re
 import shutil
 import socket
@@ -60,8 +64,6 @@ CLIENTS = {
     "handoff": "thrifthive.Client on the loop's executor, {n} in flight (handoff design)",
     "handoff-batched": "AsyncClient's pipeline, {n} in flight, replies read on a thread, "
     "handed over per read",
-    "tokio-thread": "AsyncClient's pipeline, {n} in flight, IO on a tokio thread, eventfd "
-    "per batch (prototype)",
 }
 # (ours, anchor, floor): the floors of issue 5, and the design comparison (no floor).
 RATIOS = [
@@ -71,8 +73,6 @@ RATIOS = [
     ("hive-uvloop", "bench-c1", 0.5),
     ("hive-asyncio", "handoff", None),
     ("hive-asyncio", "handoff-batched", None),
-    ("hive-asyncio", "tokio-thread", None),
-    ("hive-uvloop", "tokio-thread", None),
 ]
 IN_FLIGHT = 100
 WARMUP = 0.5
@@ -199,58 +199,6 @@ def _handoff_batched(port: int, seconds: float, in_flight: int) -> float:
     return asyncio.run(main())
 
 
-class _Channel:
-    """What the connection needs of a transport, over the prototype's request channel."""
-
-    def __init__(self, io: Any) -> None:
-        self.write = io.write
-
-    def close(self) -> None:
-        pass
-
-
-def _tokio_thread(port: int, seconds: float, in_flight: int) -> float:
-    """The other design, prototyped: the AsyncClient's pipeline, with the socket IO on a tokio
-    thread (``_native.ThreadedIo``): requests go to it over a channel, received bytes come back
-    through a queue announced by one eventfd write per batch, watched with ``add_reader``."""
-    import thrifthive
-    from thrifthive import _native
-    from thrifthive._async_connection import Connection
-
-    svc: Any = thrifthive.load(str(BENCH_IDL), module_name="bench_async_tokio")
-    method = svc.UserService.methods["getUserById"]
-    target = _native.ClientTarget(f"127.0.0.1:{port}")
-
-    async def main() -> float:
-        loop = asyncio.get_running_loop()
-        efd = os.eventfd(0, os.EFD_NONBLOCK | os.EFD_CLOEXEC)
-        io = _native.ThreadedIo(f"127.0.0.1:{port}", efd)  # type: ignore[attr-defined]
-        conn = Connection(target.pipeline(), loop, lambda c: None)
-        conn.connection_made(_Channel(io))  # type: ignore[arg-type]
-
-        def ready() -> None:
-            try:
-                os.eventfd_read(efd)
-            except BlockingIOError:
-                return
-            data = io.drain()
-            if data:
-                conn.data_received(data)
-
-        loop.add_reader(efd, ready)
-
-        async def call() -> Any:
-            future, _ = conn.request("getUserById", method.args(101), method.result, None)
-            return await future
-
-        try:
-            return await _closed_loop(call, in_flight, seconds)
-        finally:
-            loop.remove_reader(efd)
-
-    return asyncio.run(main())
-
-
 def _bench_c1(port: int, seconds: float) -> float:
     command = shutil.which("thrifthive", path=str(Path(sys.executable).parent))
     if command is None:
@@ -277,8 +225,6 @@ def measure(client: str, port: int, seconds: float, in_flight: int) -> float:
         return _handoff(port, seconds, in_flight)
     if client == "handoff-batched":
         return _handoff_batched(port, seconds, in_flight)
-    if client == "tokio-thread":
-        return _tokio_thread(port, seconds, in_flight)
     # The Rust generator warms up in a run of its own.
     _bench_c1(port, WARMUP)
     return _bench_c1(port, seconds)

@@ -14,17 +14,17 @@ run in ``_native.Pipeline``, called once per call (encode) and once per received
 the replies in it). It works the same on asyncio's default loop and on uvloop, the loop thread
 never blocks on a socket, and no thread is involved once connected.
 
-Why not IO on another thread with completions handed to the loop through a wakeup fd: measured
-(bench/async_client.py; BENCHMARKS.md, "AsyncClient"; 100 calls in flight, 2 shared cores), a
-handoff per call (the blocking engine on executor threads, results handed back with
-``call_soon_threadsafe``) made a sixth of the calls/s of this design. A handoff per read (this
-module's pipeline, replies read by a thread of their own) was the only variant to keep up: about
-15% ahead at 100 calls in flight, its reader thread using the other core, but about 20% behind
-with one call in flight, where it wakes the loop for every reply, and that without yet handing
-the writes over. It would also cost a thread per connection (or a runtime) competing with the
-server and the application for cores, a second event source per loop, and shutdown and fork
-handling; this design has none of those, runs natively on uvloop, and meets the floors several
-times over. So asyncio does the IO.
+Why not IO on a tokio thread with completions handed to the loop through a wakeup fd: measured
+(bench/async_client.py; BENCHMARKS.md, "AsyncClient"; getUserById against a thrifthive.Server
+in another process, 2 shared cores). A prototype of it (this module's connection and pipeline,
+the socket on a tokio thread, requests over a channel, replies queued and announced by one
+eventfd write per batch) kept up with 100 calls in flight (this design's calls/s 1.04x its own,
+median of 5 rounds, within the machine's noise) and lost with one call in flight (1.41x), where
+every reply costs a thread wakeup; handing each call to another thread instead cost 4-6x. It
+would also need a thread per connection (or a runtime) competing with the server and the
+application for cores, a second event source per loop, and care at shutdown and fork. This
+design has none of that, runs natively on uvloop, and meets the floors several times over: so
+asyncio does the IO.
 
 Errors: a declared exception is raised as its IDL class; an EXCEPTION reply as
 ``TApplicationException``; a connection failure fails every call in flight on that connection

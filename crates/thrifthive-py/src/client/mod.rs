@@ -14,7 +14,6 @@ mod options;
 mod pipeline;
 mod pool;
 mod target;
-mod threaded;
 
 use pyo3::prelude::*;
 
@@ -22,7 +21,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<native::RpcClient>()?;
     m.add_class::<target::ClientTarget>()?;
     m.add_class::<pipeline::Pipeline>()?;
-    m.add_class::<threaded::ThreadedIo>()?;
     m.add_class::<bench::BenchReport>()?;
     m.add_function(wrap_pyfunction!(bench::bench, m)?)?;
     Ok(())
