@@ -155,3 +155,31 @@ def test_async_client_pipelines_to_thrifthive_server(
 ) -> None:
     client = make_client(hive[0].port, ServerKey("thrifthive", transport, "binary"))
     run(loop_runner, _all_at_once(client, hive_types))
+
+
+@needs_server
+def test_cancellations_under_load(
+    loop_runner: asyncio.Runner, hive: tuple[Any, ThriftTestHandler], hive_types: ModuleType
+) -> None:
+    """1,000 calls in flight over two connections, every seventh cancelled once sent: every
+    other call gets its own reply, and the connections go on."""
+    address = f"127.0.0.1:{hive[0].port}"
+
+    async def main() -> None:
+        async with thrifthive.AsyncClient(
+            hive_types.ThriftTest, address, timeout=10.0, connections=2
+        ) as c:
+            tasks = [asyncio.ensure_future(c.testI64(i)) for i in range(1000)]
+            await asyncio.sleep(0)  # every call is sent and waits for its reply
+            for task in tasks[::7]:
+                task.cancel()
+            results = await asyncio.gather(*tasks, return_exceptions=True)
+            for i, result in enumerate(results):
+                if i % 7:
+                    assert result == i
+                else:  # a reply may have won the race with the cancel
+                    assert isinstance(result, asyncio.CancelledError) or result == i
+            assert c.in_flight == 0
+            assert await c.testString("after") == "after"
+
+    run(loop_runner, main())
