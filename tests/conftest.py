@@ -1,11 +1,15 @@
-"""Shared fixtures: writing IDL files into a temporary directory and running the CLI."""
+"""Shared fixtures: writing IDL files into a temporary directory, running the CLI, and event
+loops (asyncio's default and uvloop) for the AsyncClient tests."""
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import uvloop
 
 from .support import THRIFTHIVE, RunCli, WriteIdl
 
@@ -40,3 +44,12 @@ def run_cli() -> RunCli:
         )
 
     return run
+
+
+@pytest.fixture(params=["asyncio", "uvloop"])
+def loop_runner(request: pytest.FixtureRequest) -> Iterator[asyncio.Runner]:
+    """An event loop for the test, once asyncio's default and once uvloop's; run coroutines on
+    it with ``tests.support.run``."""
+    factory = uvloop.new_event_loop if request.param == "uvloop" else None
+    with asyncio.Runner(loop_factory=factory) as runner:
+        yield runner

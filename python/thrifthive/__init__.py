@@ -2,11 +2,13 @@
 
 :mod:`thrifthive.idl` compiles a ``.thrift`` file (and everything it includes) to its resolved
 IR, and ``thrifthive check`` reports problems rustc-style; :func:`load` turns IDL into a module
-of classes, enums, consts and service descriptors.
+of classes, enums, consts and service descriptors. :class:`Server` serves handlers;
+:class:`Client` (threads) and :class:`AsyncClient` (asyncio, pipelined) call services.
 """
 
 from thrifthive import idl
 from thrifthive._native import Diagnostic, Note, ThriftParseError, __version__
+from thrifthive.async_client import AsyncClient
 from thrifthive.client import Client
 from thrifthive.codec import Limits, dumps, loads
 from thrifthive.loader import load, load_source
@@ -14,6 +16,7 @@ from thrifthive.server import Server
 from thrifthive.service import Method, Service
 
 __all__ = [
+    "AsyncClient",
     "Client",
     "Diagnostic",
     "Limits",

@@ -7,11 +7,13 @@ from typing import Any, ClassVar, Literal, TypeVar, final
 
 __all__ = [
     "BenchReport",
+    "ClientTarget",
     "Compilation",
     "Diagnostic",
     "Limits",
     "NativeServer",
     "Note",
+    "Pipeline",
     "Reply",
     "Route",
     "Router",
@@ -202,6 +204,48 @@ class RpcClient:
     ) -> RpcClient: ...
     def call(self, name: str, args: object, result: type[_T] | None) -> _T | None: ...
     def close(self) -> None: ...
+
+@final
+class ClientTarget:
+    """Where and how ``thrifthive.AsyncClient`` connects; makes each connection's Pipeline."""
+
+    def __new__(
+        cls,
+        address: str,
+        *,
+        transport: str = "buffered",
+        protocol: str = "binary",
+        timeout: float | None = None,
+        connect_timeout: float = 10.0,
+    ) -> ClientTarget: ...
+    @property
+    def address(self) -> str: ...
+    @property
+    def timeout(self) -> float | None: ...
+    def connect(self) -> int:
+        """Blocks (GIL released) until connected; returns the socket's fd, non-blocking."""
+    def closed_error(self, method: str) -> BaseException: ...
+    def pipeline(self) -> Pipeline: ...
+
+@final
+class Pipeline:
+    """The calls in flight on one AsyncClient connection; no IO of its own."""
+
+    def send(
+        self,
+        name: str,
+        args: object,
+        result: type | None,
+        future: object | None,
+        timeout: float | None,
+    ) -> int: ...
+    def take(self) -> bytes: ...
+    def feed(self, data: bytes) -> bool: ...
+    def expire(self) -> float | None: ...
+    def forget(self, seqid: int) -> None: ...
+    def lost(self, error: BaseException | None, *, by_client: bool = False) -> None: ...
+    @property
+    def in_flight(self) -> int: ...
 
 @final
 class BenchReport:

@@ -26,7 +26,7 @@ from types import TracebackType
 from typing import Any
 
 from thrifthive import _native
-from thrifthive.exceptions import TApplicationException
+from thrifthive._calls import method_of, named, result_reader
 from thrifthive.service import Method, Service
 
 __all__ = ["Client"]
@@ -66,10 +66,7 @@ class Client:
         self._prefix = f"{service_name}:" if service_name else ""
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
-        method = self.service.methods.get(name)
-        if method is None:
-            raise AttributeError(f"service {self.service.name!r} has no method {name!r}")
-        call = _bind(self._native, self._prefix + name, method)
+        call = _bind(self._native, self._prefix + name, method_of(self.service, name))
         # Cached on the instance: the next lookup does not come here.
         setattr(self, name, call)
         return call
@@ -95,26 +92,9 @@ class Client:
 
 def _bind(native: _native.RpcClient, wire_name: str, method: Method) -> Callable[..., Any]:
     args_class, result_class = method.args, method.result
-    throws = tuple(method.throws)
-    returns = method.return_spec is not None
+    read = result_reader(method)
 
     def call(*args: Any, **kwargs: Any) -> Any:
-        result = native.call(wire_name, args_class(*args, **kwargs), result_class)
-        if result is None:  # oneway
-            return None
-        for field in throws:
-            exception = getattr(result, field)
-            if exception is not None:
-                raise exception
-        if not returns:
-            return None
-        success = result.success
-        if success is None:
-            raise TApplicationException(
-                TApplicationException.MISSING_RESULT, f"{method.name} failed: unknown result"
-            )
-        return success
+        return read(native.call(wire_name, args_class(*args, **kwargs), result_class))
 
-    call.__name__ = call.__qualname__ = method.name
-    call.__doc__ = method.doc
-    return call
+    return named(call, method)

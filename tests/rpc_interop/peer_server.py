@@ -2,9 +2,11 @@
 
     python -m tests.rpc_interop.peer_server KIND TRANSPORT PROTOCOL (mux|plain) GEN_DIR
 
-KIND is apache-simple, apache-threadpool, apache-nonblocking (framed only) or thriftpy2; the
-handler is :class:`ThriftTestHandler` over that library's classes. It listens on 127.0.0.1 at
-a free port, prints ``PORT <n>``, serves, and exits when its stdin reaches end of file.
+KIND is apache-simple, apache-threadpool, apache-nonblocking (framed only), thriftpy2 (its
+threaded server) or thriftpy2-asyncio (its asyncio server, ``async def`` handlers, no
+multiplexing); the handler is :class:`ThriftTestHandler` over that library's classes. It
+listens on 127.0.0.1 at a free port, prints ``PORT <n>``, serves, and exits when its stdin
+reaches end of file.
 """
 
 from __future__ import annotations
@@ -82,27 +84,38 @@ def _apache(kind: str, transport: str, protocol: str, mux: bool, gen_dir: str) -
     server.serve()
 
 
-def _thriftpy2(transport: str, protocol: str, mux: bool) -> None:
+def _thriftpy2_module() -> Any:
+    """ThriftTest loaded by thriftpy2 (from a copy it can read)."""
     import thriftpy2
 
-    from ..interop.peers import _THRIFTPY2_EDITS, thriftpy2_factory
+    from ..interop.peers import _THRIFTPY2_EDITS
     from .thrift_test_handler import THRIFT_TEST_IDL
-
-    make_server = apache_module("thriftpy2.rpc").make_server
-    thrift = apache_module("thriftpy2.thrift")
-    transports = apache_module("thriftpy2.transport")
 
     text = THRIFT_TEST_IDL.read_text()
     for pattern, replacement in _THRIFTPY2_EDITS:
         text = pattern.sub(replacement, text)
     copy = Path(tempfile.mkdtemp(prefix="rpc-interop-thriftpy2-")) / THRIFT_TEST_IDL.name
     copy.write_text(text)
-    module: Any = thriftpy2.load(str(copy), module_name="ThriftTest_thrift")
+    return thriftpy2.load(str(copy), module_name="ThriftTest_thrift")
 
-    # make_server wants a port: take a free one (the window before it listens is tiny).
+
+def _free_port() -> int:
+    # thriftpy2's make_server wants a port: take a free one (the window before it listens is
+    # tiny).
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        free_port = probe.getsockname()[1]
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _thriftpy2(transport: str, protocol: str, mux: bool) -> None:
+    from ..interop.peers import thriftpy2_factory
+
+    make_server = apache_module("thriftpy2.rpc").make_server
+    thrift = apache_module("thriftpy2.thrift")
+    transports = apache_module("thriftpy2.transport")
+    module = _thriftpy2_module()
+    free_port = _free_port()
     server: Any = make_server(
         module.ThriftTest,
         ThriftTestHandler(module, thrift.TException),
@@ -125,6 +138,42 @@ def _thriftpy2(transport: str, protocol: str, mux: bool) -> None:
     server.serve()
 
 
+def _thriftpy2_asyncio(transport: str, protocol: str) -> None:
+    """thriftpy2's asyncio server (``thriftpy2.contrib.aio``), with ``async def`` handlers."""
+    import asyncio
+
+    from .thrift_test_handler import AsyncThriftTestHandler
+
+    aio = apache_module("thriftpy2.contrib.aio.rpc")
+    protocols = apache_module(f"thriftpy2.contrib.aio.protocol.{protocol}")
+    transports = apache_module(f"thriftpy2.contrib.aio.transport.{transport}")
+    thrift = apache_module("thriftpy2.thrift")
+    module = _thriftpy2_module()
+    free_port = _free_port()
+    loop = asyncio.new_event_loop()
+    proto_factory = {
+        "binary": "TAsyncBinaryProtocolFactory",
+        "compact": "TAsyncCompactProtocolFactory",
+    }[protocol]
+    trans_factory = {
+        "buffered": "TAsyncBufferedTransportFactory",
+        "framed": "TAsyncFramedTransportFactory",
+    }[transport]
+    server: Any = aio.make_server(
+        module.ThriftTest,
+        AsyncThriftTestHandler(ThriftTestHandler(module, thrift.TException)),
+        host="127.0.0.1",
+        port=free_port,
+        proto_factory=getattr(protocols, proto_factory)(),
+        trans_factory=getattr(transports, trans_factory)(),
+        client_timeout=None,
+        loop=loop,
+    )
+    server.init_server()
+    _announce(free_port)
+    loop.run_forever()
+
+
 def main(argv: list[str]) -> None:
     kind, transport, protocol, mux, gen_dir = argv
     threading.Thread(target=_exit_when_stdin_closes, daemon=True).start()
@@ -133,6 +182,8 @@ def main(argv: list[str]) -> None:
             _apache(kind, transport, protocol, mux == "mux", gen_dir)
         elif kind == "thriftpy2":
             _thriftpy2(transport, protocol, mux == "mux")
+        elif kind == "thriftpy2-asyncio":
+            _thriftpy2_asyncio(transport, protocol)
         else:
             raise SystemExit(f"unknown server kind {kind!r}")
     except SystemExit as e:

@@ -119,9 +119,10 @@ def apache_client(
 
 @dataclass(frozen=True, order=True)
 class ServerKey:
-    """Which peer server: ``kind`` is apache-simple, apache-threadpool, apache-nonblocking or
-    thriftpy2; ``protocol`` binary or compact; ``multiplexed`` registers the service as
-    "ThriftTest" behind the library's multiplexing processor."""
+    """Which peer server: ``kind`` is apache-simple, apache-threadpool, apache-nonblocking,
+    thriftpy2 or thriftpy2-asyncio (not multiplexed); ``protocol`` binary or compact;
+    ``multiplexed`` registers the service as "ThriftTest" behind the library's multiplexing
+    processor."""
 
     kind: str
     transport: str

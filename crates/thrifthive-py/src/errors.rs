@@ -18,11 +18,13 @@
 //!
 //! The RPC client's errors (`client_error`) map as Apache's Python library raises them:
 //! - an EXCEPTION reply: `TApplicationException(type, message)` as the server sent it; a reply
-//!   to another call or of another message type: `TApplicationException` with
-//!   `BAD_SEQUENCE_ID`, `WRONG_METHOD_NAME` or `INVALID_MESSAGE_TYPE`;
+//!   to another call (or, pipelined, to no call at all) or of another message type:
+//!   `TApplicationException` with `BAD_SEQUENCE_ID`, `WRONG_METHOD_NAME` or
+//!   `INVALID_MESSAGE_TYPE`;
 //! - a reply that cannot be read, or a request that cannot be: `TProtocolException`;
 //! - everything else: `TTransportException(type, message)`, `type` being `NOT_OPEN` (cannot
-//!   connect: refused, unresolvable, unreachable), `TIMED_OUT` (connecting or the call),
+//!   connect: refused, unresolvable, unreachable; or the client closed under the call),
+//!   `TIMED_OUT` (connecting or the call),
 //!   `END_OF_FILE` (closed by the server) or `UNKNOWN` (a reset, a reply that is not Thrift or
 //!   in another format), with the engine's message saying what happened.
 
@@ -168,7 +170,7 @@ pub fn client_error(py: Python<'_>, err: ClientError) -> PyErr {
                 exception.message,
             )
         }
-        ClientError::BadSequenceId { .. } => {
+        ClientError::BadSequenceId { .. } | ClientError::UnknownSequenceId { .. } => {
             ("TApplicationException", ExceptionKind::BAD_SEQUENCE_ID.0)
         }
         ClientError::WrongMethodName { .. } => {
@@ -181,9 +183,10 @@ pub fn client_error(py: Python<'_>, err: ClientError) -> PyErr {
         ClientError::InvalidReply { source, .. } | ClientError::InvalidRequest(source) => {
             ("TProtocolException", source.protocol_exception_type())
         }
-        ClientError::Resolve { .. } | ClientError::Refused { .. } | ClientError::Connect { .. } => {
-            ("TTransportException", NOT_OPEN)
-        }
+        ClientError::Resolve { .. }
+        | ClientError::Refused { .. }
+        | ClientError::Connect { .. }
+        | ClientError::ClientClosed { .. } => ("TTransportException", NOT_OPEN),
         ClientError::ConnectTimeout { .. } | ClientError::Timeout { .. } => {
             ("TTransportException", TIMED_OUT)
         }

@@ -9,10 +9,11 @@ use pyo3::prelude::*;
 use pyo3::types::PyType;
 use thrifthive_wire::{Limits, MessageHeader, MessageType};
 
+use super::calls::{decode_result, encode_call};
 use super::options::Target;
 use super::pool::Pool;
-use crate::codec::{self, plan_of, DecodeStruct, EncodeMessage};
-use crate::errors::{client_error, codec_error};
+use crate::codec;
+use crate::errors::client_error;
 
 /// A thread-safe connection pool to one server, speaking one transport and protocol.
 #[pyclass(frozen, module = "thrifthive._native")]
@@ -61,24 +62,13 @@ impl RpcClient {
             Some(_) => MessageType::Call,
             None => MessageType::Oneway,
         };
-        let plan = plan_of(&args.get_type())?;
-        let plan = &plan.get().plan;
-        let mut request = plan.output_buffer();
-        let job = EncodeMessage {
-            header: MessageHeader {
-                name: name.into(),
-                message_type,
-                seqid: self.seqid.fetch_add(1, Ordering::Relaxed),
-            },
-            body: args,
-            plan,
-            max_depth: self.limits.max_depth,
+        let mut request = Vec::new();
+        let header = MessageHeader {
+            name: name.into(),
+            message_type,
+            seqid: self.seqid.fetch_add(1, Ordering::Relaxed),
         };
-        self.protocol
-            .write(&mut request, job)
-            .map_err(|err| codec_error(py, err))?;
-        plan.remember_size(request.len());
-
+        encode_call(&mut request, self.protocol, self.limits, header, args)?;
         // Signal handlers (KeyboardInterrupt) run between waits, as in time.sleep.
         let check_signals = || Python::attach(|py| py.check_signals());
         let reply = py
@@ -87,18 +77,7 @@ impl RpcClient {
         let (Some(reply), Some(result)) = (reply, result) else {
             return Ok(None);
         };
-        let body = &reply.bytes[reply.body_offset..];
-        let plan = plan_of(result)?;
-        let job = DecodeStruct {
-            py,
-            plan: &plan.get().plan,
-            strict: false,
-            len: body.len(),
-        };
-        self.protocol
-            .read(body, self.limits, job)
-            .map(Some)
-            .map_err(|err| codec_error(py, err))
+        decode_result(py, self.protocol, self.limits, &reply, result).map(Some)
     }
 
     /// Closes the idle connections; the next call opens a new one.

@@ -192,11 +192,18 @@ impl StructPlan {
 
     /// An empty output buffer for encoding an instance at the top level.
     pub fn output_buffer(&self) -> Vec<u8> {
-        let hint = self.size_hint.load(Ordering::Relaxed);
-        Vec::with_capacity(hint + hint / 8 + MIN_OUTPUT_CAPACITY)
+        let mut out = Vec::new();
+        self.reserve_output(&mut out);
+        out
     }
 
-    /// Records the size of an encoding made with `output_buffer`.
+    /// Makes room in `out` for an encoding of an instance at the top level, appended.
+    pub fn reserve_output(&self, out: &mut Vec<u8>) {
+        let hint = self.size_hint.load(Ordering::Relaxed);
+        out.reserve(hint + hint / 8 + MIN_OUTPUT_CAPACITY);
+    }
+
+    /// Records the size of an encoding made with `output_buffer` or `reserve_output`.
     pub fn remember_size(&self, len: usize) {
         self.size_hint
             .store(len.min(MAX_SIZE_HINT), Ordering::Relaxed);

@@ -7,6 +7,7 @@
 //! those of the async client. Threads calling at once take turns driving the runtime's I/O.
 //! Must not be called from inside a tokio runtime (tokio forbids nested `block_on`).
 
+use std::os::fd::OwnedFd;
 use std::sync::OnceLock;
 use std::time::Duration;
 
@@ -15,6 +16,7 @@ use tokio::runtime::{Builder, Runtime};
 use crate::message::Message;
 use crate::net::Address;
 
+use super::connect::connect;
 use super::{Client, ClientError, ClientOptions};
 
 /// A [`Client`] whose calls block. Not shared between threads by itself: give each thread
@@ -78,6 +80,22 @@ impl BlockingClient {
     pub fn close(&mut self) {
         self.client.close();
     }
+}
+
+/// Connects to `address` within `timeout` on the calling thread, as a call of a
+/// [`BlockingClient`] would, and hands the socket over, non-blocking: for an event loop that
+/// does its own IO on it (the Python AsyncClient connects this way on a worker thread, so that
+/// its connect errors say what the blocking client's say).
+pub fn connect_socket(address: &Address, timeout: Duration) -> Result<OwnedFd, ClientError> {
+    runtime()?.block_on(async {
+        let stream = connect(address, timeout).await?;
+        stream
+            .into_owned_fd()
+            .map_err(|source| ClientError::Connect {
+                address: address.to_string(),
+                source,
+            })
+    })
 }
 
 fn runtime() -> Result<&'static Runtime, ClientError> {

@@ -1,35 +1,27 @@
 //! One client connection: send a request, read its reply, check that the reply answers it.
+//! Reading replies off the stream and checking them is [`super::replies`]'s, which the Python
+//! AsyncClient's pipelined connections share.
 
 use std::io;
 use std::time::Duration;
 
-use bytes::BytesMut;
 use thrifthive_wire::MessageType;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::detect::{describe_start, detect, Detected};
-use crate::exception::ApplicationException;
-use crate::inbound::{Inbound, Next, ReadRoom};
 use crate::message::{peek_header, Message, MethodName};
 use crate::net::{Address, Stream};
 use crate::outbound::Outbound;
 
 use super::connect::connect;
+use super::replies::{check_reply, Replies};
 use super::{ClientError, ClientOptions};
-
-/// Reads of 16 KiB: replies can be big (a page of records).
-const READ_ROOM: ReadRoom = ReadRoom {
-    chunk: 16 * 1024,
-    max_ahead: 1024 * 1024,
-};
 
 /// A connected client socket. After an error that [breaks the
 /// connection](ClientError::breaks_connection), drop it and connect again.
 #[derive(Debug)]
 pub struct Connection {
     stream: Stream,
-    buf: BytesMut,
-    inbound: Inbound,
+    replies: Replies,
     timeout: Option<Duration>,
 }
 
@@ -41,8 +33,7 @@ impl Connection {
         let stream = connect(address, options.connect_timeout).await?;
         Ok(Connection {
             stream,
-            buf: BytesMut::new(),
-            inbound: Inbound::new(options.format, options.limits, options.max_frame_size),
+            replies: Replies::new(options),
             timeout: options.timeout,
         })
     }
@@ -50,16 +41,16 @@ impl Connection {
     /// Whether this idle connection can no longer be used: the peer closed it, or left bytes
     /// no call is waiting for. Only meaningful between calls.
     pub fn is_stale(&self) -> bool {
-        !self.buf.is_empty() || self.stream.is_stale()
+        self.replies.buffered() > 0 || self.stream.is_stale()
     }
 
     /// Sends `request`, a whole message in the connection's protocol (no frame prefix), and
     /// unless it is a oneway call waits for the reply: a REPLY message with the request's
     /// method name and seqid. An EXCEPTION reply becomes [`ClientError::Application`].
     pub async fn call(&mut self, request: &[u8]) -> Result<Option<Message>, ClientError> {
-        let protocol = self.inbound.format().protocol;
-        let header = peek_header(request, protocol, self.inbound.limits())
-            .map_err(ClientError::InvalidRequest)?;
+        let (format, limits) = (self.replies.format(), self.replies.limits());
+        let header =
+            peek_header(request, format.protocol, limits).map_err(ClientError::InvalidRequest)?;
         let timeout = self.timeout;
         let exchange = async {
             self.send(request, &header.name).await?;
@@ -77,48 +68,16 @@ impl Connection {
                 }
             })??,
         };
-        let Some(reply) = reply else {
-            return Ok(None);
-        };
-        let got = &reply.header;
-        if !answers(&header.name, &got.name) {
-            return Err(ClientError::WrongMethodName {
-                expected: header.name,
-                got: got.name.clone(),
-            });
-        }
-        if got.seqid != header.seqid {
-            return Err(ClientError::BadSequenceId {
-                method: header.name,
-                expected: header.seqid,
-                got: got.seqid,
-            });
-        }
-        match got.message_type {
-            MessageType::Reply => Ok(Some(reply)),
-            MessageType::Exception => {
-                let body = &reply.bytes[reply.body_offset..];
-                Err(
-                    match ApplicationException::decode(body, protocol, self.inbound.limits()) {
-                        Ok(exception) => ClientError::Application(exception),
-                        Err(source) => ClientError::InvalidReply {
-                            method: header.name,
-                            source,
-                        },
-                    },
-                )
-            }
-            other => Err(ClientError::UnexpectedMessageType {
-                method: header.name,
-                got: other,
-            }),
+        match reply {
+            Some(reply) => check_reply(&header, reply, format, limits).map(Some),
+            None => Ok(None),
         }
     }
 
     /// Writes one message (framed if the transport is), in one write. `method` names the call
     /// in errors.
     pub async fn send(&mut self, message: &[u8], method: &MethodName) -> Result<(), ClientError> {
-        let outbound = Outbound::new(self.inbound.format().transport, message)
+        let outbound = Outbound::new(self.replies.format().transport, message)
             .map_err(ClientError::InvalidRequest)?;
         self.stream
             .write_all_buf(&mut outbound.buf())
@@ -128,31 +87,19 @@ impl Connection {
 
     /// Reads the next message, whatever it is. `method` names the call in errors.
     pub async fn receive(&mut self, method: &MethodName) -> Result<Message, ClientError> {
-        let mut checked = false;
         loop {
-            if !checked {
-                checked = self.check_start(method)?;
+            if let Some(message) = self
+                .replies
+                .next_reply()
+                .map_err(|error| error.for_call(method))?
+            {
+                return Ok(message);
             }
-            let need = if checked {
-                match self.inbound.next(&mut self.buf) {
-                    Ok(Next::Message(message)) => return Ok(message),
-                    Ok(Next::NeedAtLeast(need)) => need,
-                    Err(unreadable) => {
-                        return Err(ClientError::InvalidReply {
-                            method: method.clone(),
-                            source: unreadable.error,
-                        })
-                    }
-                }
-            } else {
-                self.buf.len() + 1
-            };
-            READ_ROOM.prepare(&mut self.buf, need);
-            match self.stream.read_buf(&mut self.buf).await {
+            match self.stream.read_buf(self.replies.read_buffer()).await {
                 Ok(0) => {
                     return Err(ClientError::Closed {
                         method: method.clone(),
-                        received: self.buf.len(),
+                        received: self.replies.buffered(),
                     })
                 }
                 Ok(_) => {}
@@ -160,36 +107,6 @@ impl Connection {
             }
         }
     }
-
-    /// Checks that the reply starts like the Thrift the client speaks; `false` while too few
-    /// bytes arrived to tell.
-    fn check_start(&self, method: &MethodName) -> Result<bool, ClientError> {
-        let expected = self.inbound.format();
-        match detect(&self.buf) {
-            None => Ok(false),
-            Some(Detected::Thrift(got)) if got == expected => Ok(true),
-            Some(Detected::Thrift(got)) => Err(ClientError::WrongFormat {
-                method: method.clone(),
-                expected,
-                got,
-            }),
-            Some(looks_like) => Err(ClientError::NotThrift {
-                method: method.clone(),
-                looks_like,
-                first_bytes: describe_start(&self.buf),
-            }),
-        }
-    }
-}
-
-/// Whether a reply named `got` answers a call named `sent`. A multiplexed call is named
-/// `Service:method`, and Apache's multiplexing servers answer it as `method`.
-fn answers(sent: &MethodName, got: &MethodName) -> bool {
-    let (sent, got) = (sent.as_str(), got.as_str());
-    sent == got
-        || sent
-            .rsplit_once(':')
-            .is_some_and(|(_, method)| method == got)
 }
 
 fn io_error(method: &MethodName, source: io::Error) -> ClientError {

@@ -84,6 +84,16 @@ pub enum ClientError {
         method: MethodName,
         got: MessageType,
     },
+    /// A pipelined connection got a reply whose seqid answers no call in flight on it (nor
+    /// one given up on): the server is confused, and the connection is closed.
+    UnknownSequenceId {
+        method: MethodName,
+        got: i32,
+    },
+    /// The client was closed while the call waited for its reply (or for a connection).
+    ClientClosed {
+        method: MethodName,
+    },
     /// The server answered with a TApplicationException.
     Application(ApplicationException),
     /// The request handed to the client has no readable message header; nothing was sent.
@@ -108,6 +118,8 @@ impl ClientError {
             ClientError::InvalidReply { .. } => "invalid reply",
             ClientError::BadSequenceId { .. } => "bad sequence id",
             ClientError::WrongMethodName { .. } => "wrong method name",
+            ClientError::UnknownSequenceId { .. } => "unknown sequence id",
+            ClientError::ClientClosed { .. } => "client closed",
             ClientError::UnexpectedMessageType { .. } => "unexpected message type",
             ClientError::Application(exception) => {
                 return Cow::Owned(format!("TApplicationException {}", exception.kind))
@@ -220,6 +232,16 @@ impl fmt::Display for ClientError {
             ClientError::WrongMethodName { expected, got } => {
                 write!(f, "expected a reply to {expected}, got one to {got}")
             }
+            ClientError::UnknownSequenceId { method, got } => write!(
+                f,
+                "while waiting for the reply to {method}, the server sent a reply with seqid \
+                 {got}, which answers no call made on this connection: the connection was \
+                 closed"
+            ),
+            ClientError::ClientClosed { method } => write!(
+                f,
+                "the client was closed while the call to {method} was in flight"
+            ),
             ClientError::UnexpectedMessageType { method, got } => write!(
                 f,
                 "expected a reply to {method}, got a message of type {got:?}"

@@ -8,7 +8,9 @@
 //! becomes [`ClientError::Application`].
 //!
 //! Calls on one connection are sequential here. Pipelining (several requests in flight, replies
-//! matched by seqid) can be built on [`Connection::send`] and [`Connection::receive`].
+//! matched by seqid) is built on [`Replies`], which reads replies off a stream without doing
+//! IO, and [`check_reply`]: the Python AsyncClient does so over asyncio's sockets, opened with
+//! [`connect_socket`].
 
 mod blocking;
 mod connect;
@@ -16,9 +18,11 @@ mod connection;
 mod error;
 mod options;
 mod reconnect;
+mod replies;
 
-pub use blocking::BlockingClient;
+pub use blocking::{connect_socket, BlockingClient};
 pub use connection::Connection;
 pub use error::ClientError;
 pub use options::ClientOptions;
 pub use reconnect::Client;
+pub use replies::{check_reply, Replies, StreamError};

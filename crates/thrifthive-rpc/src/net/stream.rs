@@ -1,7 +1,7 @@
 //! A connected socket, TCP or UNIX, as one type.
 
 use std::io::{self, IoSlice};
-use std::os::fd::{AsRawFd, RawFd};
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -34,6 +34,15 @@ impl Stream {
             )
         };
         read >= 0 || io::Error::last_os_error().kind() != io::ErrorKind::WouldBlock
+    }
+
+    /// The socket itself, taken off tokio's reactor and left non-blocking: for an event loop
+    /// that does its own IO on it.
+    pub fn into_owned_fd(self) -> io::Result<OwnedFd> {
+        Ok(match self {
+            Stream::Tcp(s) => s.into_std()?.into(),
+            Stream::Unix(s) => s.into_std()?.into(),
+        })
     }
 
     fn raw_fd(&self) -> RawFd {

@@ -1,0 +1,318 @@
+//! `_native.Pipeline`: the bookkeeping of one pipelined connection of `thrifthive.AsyncClient`,
+//! without any IO. asyncio owns the socket (python/thrifthive/_async_connection.py): calls are
+//! encoded here into an output buffer that the connection writes out once per loop iteration,
+//! and what the socket receives is fed back here, cut into replies, matched to their calls by
+//! seqid (in whatever order they come), checked, decoded, and handed to each call's future.
+//!
+//! A call that was given up on (cancelled, or timed out) leaves its seqid behind, so that its
+//! late reply is read and dropped without disturbing the others. A reply that answers nothing
+//! sent, or a stream that cannot be read, fails every call in flight: the connection can no
+//! longer be trusted.
+
+use std::collections::{HashMap, HashSet};
+use std::io;
+use std::time::{Duration, Instant};
+
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyType};
+use thrifthive_rpc::client::{check_reply, ClientError, ClientOptions, Replies};
+use thrifthive_rpc::{Header, Message, MethodName};
+use thrifthive_wire::{LengthOf, Limits, MessageHeader, MessageType, WireError};
+
+use super::calls::{decode_result, encode_call};
+use super::options::seconds;
+use crate::codec;
+use crate::errors::client_error;
+
+/// The calls in flight on one connection, its unsent requests and its unread replies.
+#[pyclass(module = "thrifthive._native")]
+pub struct Pipeline {
+    protocol: codec::Protocol,
+    options: ClientOptions,
+    replies: Replies,
+    out: Vec<u8>,
+    seqid: i32,
+    pending: HashMap<i32, Pending>,
+    /// Seqids of calls given up on whose replies may still come.
+    abandoned: HashSet<i32>,
+}
+
+struct Pending {
+    name: MethodName,
+    result: Py<PyType>,
+    future: Py<PyAny>,
+    deadline: Option<(Instant, Duration)>,
+}
+
+/// How a call ended: its result struct or its exception.
+type Outcome = (Py<PyAny>, PyResult<Py<PyAny>>);
+
+impl Pipeline {
+    pub fn new(protocol: codec::Protocol, options: ClientOptions) -> Pipeline {
+        Pipeline {
+            protocol,
+            replies: Replies::new(&options),
+            options,
+            out: Vec::new(),
+            seqid: 0,
+            pending: HashMap::new(),
+            abandoned: HashSet::new(),
+        }
+    }
+
+    fn limits(&self) -> Limits {
+        self.options.limits
+    }
+
+    /// Fails every call in flight with the error `error` makes for it, and forgets them all.
+    fn fail_all(
+        &mut self,
+        py: Python<'_>,
+        error: impl Fn(&MethodName) -> ClientError,
+    ) -> Vec<Outcome> {
+        self.abandoned.clear();
+        self.pending
+            .drain()
+            .map(|(_, pending)| {
+                let error = client_error(py, error(&pending.name));
+                (pending.future, Err(error))
+            })
+            .collect()
+    }
+}
+
+#[pymethods]
+impl Pipeline {
+    /// Encodes a call of `name` with `args` into the output buffer and returns its seqid. With
+    /// `result` (the `<method>_result` class) the call waits for a reply, which completes
+    /// `future`, within `timeout` seconds if given; without it the call is oneway.
+    #[pyo3(signature = (name, args, result, future, timeout))]
+    fn send(
+        &mut self,
+        name: &str,
+        args: &Bound<'_, PyAny>,
+        result: Option<&Bound<'_, PyType>>,
+        future: Option<Py<PyAny>>,
+        timeout: Option<f64>,
+    ) -> PyResult<i32> {
+        let py = args.py();
+        let timeout = timeout.map(|t| seconds("timeout", t)).transpose()?;
+        let seqid = self.seqid;
+        let message_type = match result {
+            Some(_) => MessageType::Call,
+            None => MessageType::Oneway,
+        };
+        let header = MessageHeader {
+            name: name.into(),
+            message_type,
+            seqid,
+        };
+        let framed = self.options.format.transport == thrifthive_rpc::Transport::Framed;
+        let start = self.out.len();
+        if framed {
+            self.out.extend_from_slice(&[0; 4]);
+        }
+        if let Err(err) = encode_call(
+            &mut self.out,
+            self.protocol,
+            self.options.limits,
+            header,
+            args,
+        ) {
+            self.out.truncate(start);
+            return Err(err);
+        }
+        if framed {
+            let len = self.out.len() - start - 4;
+            let Ok(prefix) = i32::try_from(len) else {
+                self.out.truncate(start);
+                let error = WireError::SizeLimit {
+                    what: LengthOf::Frame,
+                    len: len as u64,
+                    limit: i32::MAX as u64,
+                };
+                return Err(client_error(py, ClientError::InvalidRequest(error)));
+            };
+            self.out[start..start + 4].copy_from_slice(&prefix.to_be_bytes());
+        }
+        self.seqid = seqid.wrapping_add(1);
+        if let (Some(result), Some(future)) = (result, future) {
+            let pending = Pending {
+                name: MethodName::from(name),
+                result: result.clone().unbind(),
+                future,
+                deadline: timeout.map(|after| (Instant::now() + after, after)),
+            };
+            self.pending.insert(seqid, pending);
+        }
+        Ok(seqid)
+    }
+
+    /// Takes the encoded requests not yet written (empty bytes when there are none).
+    fn take<'py>(&mut self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        let bytes = PyBytes::new(py, &self.out);
+        // Kept, not freed: the buffer's capacity serves the next batch.
+        self.out.clear();
+        bytes
+    }
+
+    /// Takes in bytes received from the server and completes the calls whose replies are now
+    /// whole. Returns False when the stream can no longer be read: every call in flight has
+    /// failed, and the connection must be closed.
+    fn feed(&mut self, py: Python<'_>, data: &[u8]) -> bool {
+        self.replies.extend(data);
+        let mut done: Vec<Outcome> = Vec::new();
+        let mut readable = true;
+        while readable {
+            let reply = match self.replies.next_reply() {
+                Ok(Some(reply)) => reply,
+                Ok(None) => break,
+                Err(error) => {
+                    done.extend(self.fail_all(py, |method| error.for_call(method)));
+                    readable = false;
+                    continue;
+                }
+            };
+            let seqid = reply.header.seqid;
+            if let Some(pending) = self.pending.remove(&seqid) {
+                let outcome = self.outcome(py, &pending, seqid, reply);
+                done.push((pending.future, outcome));
+            } else if !self.abandoned.remove(&seqid) {
+                done.extend(self.fail_all(py, |method| ClientError::UnknownSequenceId {
+                    method: method.clone(),
+                    got: seqid,
+                }));
+                readable = false;
+            }
+        }
+        complete(py, done);
+        readable
+    }
+
+    /// Fails the calls whose timeout passed (their late replies will be dropped), and returns
+    /// the seconds until the next call's timeout, None when no call has one.
+    fn expire(&mut self, py: Python<'_>) -> Option<f64> {
+        let now = Instant::now();
+        let expired: Vec<i32> = self
+            .pending
+            .iter()
+            .filter(|(_, p)| p.deadline.is_some_and(|(at, _)| at <= now))
+            .map(|(&seqid, _)| seqid)
+            .collect();
+        let mut done: Vec<Outcome> = Vec::new();
+        for seqid in expired {
+            let Some(pending) = self.pending.remove(&seqid) else {
+                continue;
+            };
+            self.abandoned.insert(seqid);
+            let after = pending.deadline.map_or(Duration::ZERO, |(_, after)| after);
+            let error = ClientError::Timeout {
+                method: pending.name,
+                after,
+            };
+            done.push((pending.future, Err(client_error(py, error))));
+        }
+        complete(py, done);
+        self.pending
+            .values()
+            .filter_map(|p| p.deadline.map(|(at, _)| at))
+            .min()
+            .map(|at| at.saturating_duration_since(now).as_secs_f64())
+    }
+
+    /// Gives up on the call `seqid` (its task was cancelled): its reply will be dropped.
+    fn forget(&mut self, seqid: i32) {
+        if self.pending.remove(&seqid).is_some() {
+            self.abandoned.insert(seqid);
+        }
+    }
+
+    /// The connection is gone: fails every call in flight. `error` is the OSError that broke
+    /// it, or None when the server closed it; with `by_client`, the client closed it.
+    #[pyo3(signature = (error, *, by_client = false))]
+    fn lost(&mut self, py: Python<'_>, error: Option<&Bound<'_, PyAny>>, by_client: bool) {
+        let source = error.map(os_error);
+        let done = self.fail_all(py, |method| {
+            let method = method.clone();
+            match &source {
+                _ if by_client => ClientError::ClientClosed { method },
+                Some(source) => ClientError::Io {
+                    method,
+                    source: io::Error::new(source.kind(), source.to_string()),
+                },
+                None => ClientError::Closed {
+                    method,
+                    received: 0,
+                },
+            }
+        });
+        complete(py, done);
+    }
+
+    /// How many calls wait for their replies.
+    #[getter]
+    fn in_flight(&self) -> usize {
+        self.pending.len()
+    }
+}
+
+impl Pipeline {
+    /// The result struct of the call `pending`, or its error.
+    fn outcome(
+        &self,
+        py: Python<'_>,
+        pending: &Pending,
+        seqid: i32,
+        reply: Message,
+    ) -> PyResult<Py<PyAny>> {
+        let sent = Header {
+            name: pending.name.clone(),
+            message_type: MessageType::Call,
+            seqid,
+        };
+        let reply = check_reply(&sent, reply, self.options.format, self.limits())
+            .map_err(|err| client_error(py, err))?;
+        decode_result(
+            py,
+            self.protocol,
+            self.limits(),
+            &reply,
+            pending.result.bind(py),
+        )
+        .map(Bound::unbind)
+    }
+}
+
+/// Hands each outcome to its future, unless the future is done already (cancelled).
+fn complete(py: Python<'_>, done: Vec<Outcome>) {
+    for (future, outcome) in done {
+        let future = future.bind(py);
+        let finished = future
+            .call_method0(intern!(py, "done"))
+            .and_then(|done| done.is_truthy());
+        if !matches!(finished, Ok(false)) {
+            continue;
+        }
+        let set = match outcome {
+            Ok(result) => future.call_method1(intern!(py, "set_result"), (result,)),
+            Err(error) => future.call_method1(intern!(py, "set_exception"), (error,)),
+        };
+        // Setting the outcome of a pending future cannot fail; if it did, there is no caller
+        // to tell but the loop's exception handler.
+        if let Err(error) = set {
+            error.write_unraisable(py, Some(future));
+        }
+    }
+}
+
+/// The `io::Error` an OSError stands for.
+fn os_error(error: &Bound<'_, PyAny>) -> io::Error {
+    let errno = error
+        .getattr("errno")
+        .and_then(|errno| errno.extract::<i32>());
+    match errno {
+        Ok(errno) => io::Error::from_raw_os_error(errno),
+        Err(_) => io::Error::other(error.to_string()),
+    }
+}
