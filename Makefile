@@ -1,6 +1,6 @@
 # thrifthive's commands. The README's two: `make demo` and `make test`; both start with `make setup`.
 #   setup  Debian packages, .venv, dev requirements, the extension built into .venv (scripts/setup.sh)
-#   demo   thrifthive check over examples/*.thrift
+#   demo   thrifthive check over the examples' IDL, then the example hive (examples/hive)
 #   test   lint, then every Rust test and every Python test
 #   lint   rustfmt, clippy -D warnings, ruff (lint and format), mypy
 #   bench  the IDL front end's benchmark (cargo bench) and the codec's against its anchors
@@ -15,7 +15,7 @@ BIN := .venv/bin
 # Every cargo command builds PyO3 against the venv's interpreter, the one the tests use.
 export PYO3_PYTHON := $(CURDIR)/$(BIN)/python
 # Python directories that exist (bench/ may not yet).
-PY_DIRS := $(wildcard python tests bench)
+PY_DIRS := $(wildcard python tests bench examples)
 
 .PHONY: setup demo test lint bench fuzz clean
 
@@ -23,7 +23,8 @@ setup:
 	@scripts/setup.sh
 
 demo: setup
-	$(BIN)/thrifthive check examples/*.thrift
+	$(BIN)/thrifthive check examples/*.thrift examples/hive/*.thrift
+	$(BIN)/python -m examples.hive
 
 test: setup lint
 	cargo test --workspace

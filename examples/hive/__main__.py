@@ -1,0 +1,150 @@
+"""``python -m examples.hive`` (what ``make demo`` runs): starts the hive — users, orders and
+edge, each a thrifthive.Server in a process of its own on 127.0.0.1, SQLite in a temporary
+directory — waits until each answers its health check, runs a scripted session against the edge
+that prints what happens, then stops every service gracefully (SIGTERM) and exits."""
+
+from __future__ import annotations
+
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import thrifthive
+from thrifthive import health
+
+from .idl import edge, shared
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+class Service:
+    """A service of the hive running in a child process."""
+
+    def __init__(self, name: str, *args: str) -> None:
+        self.name = name
+        self.port = free_port()
+        self.metrics_port = free_port()
+        self.address = f"127.0.0.1:{self.port}"
+        command = [sys.executable, "-m", "examples.hive.serve", name, "--port", str(self.port),
+                   "--metrics-port", str(self.metrics_port), *args]  # fmt: skip
+        self.process = subprocess.Popen(command, cwd=ROOT)
+
+    def wait_serving(self, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with thrifthive.Client(
+                    health.module.Health, self.address, timeout=1.0,
+                    connect_timeout=1.0, service_name=health.SERVICE_NAME,
+                ) as checker:  # fmt: skip
+                    if checker.check("").status == health.ServingStatus.SERVING:
+                        return
+            except thrifthive.exceptions.TTransportException:
+                pass
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited with {self.process.returncode}")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{self.name} did not start within {timeout} s")
+            time.sleep(0.1)
+
+    def stop(self) -> int:
+        self.process.terminate()
+        return self.process.wait(timeout=30)
+
+
+@contextmanager
+def hive(data: Path) -> Iterator[dict[str, Service]]:
+    services: dict[str, Service] = {}
+    try:
+        services["users"] = Service("users", "--data", str(data))
+        services["orders"] = Service(
+            "orders", "--data", str(data), "--users", services["users"].address
+        )
+        services["edge"] = Service(
+            "edge", "--users", services["users"].address, "--orders", services["orders"].address
+        )
+        for service in services.values():
+            service.wait_serving()
+            say(f"{service.name:>6} serving on {service.address}")
+        yield services
+    finally:
+        for service in reversed(services.values()):
+            code = service.stop()
+            say(f"{service.name:>6} stopped (exit status {code})")
+
+
+def say(line: str) -> None:
+    print(line, flush=True)
+
+
+def session(client: Any, services: dict[str, Service]) -> None:
+    say("\n-- a session against the edge")
+    alice = client.signUp("alice", "alice@example.com")
+    bob = client.signUp("bob", "bob@example.com")
+    say(f"signUp alice -> user {alice}; signUp bob -> user {bob}")
+    try:
+        client.signUp("alice", "other@example.com")
+    except shared.InvalidRequest as e:
+        say(f"signUp alice again -> InvalidRequest: {e.message} (field {e.field})")
+    book = client.buy(alice, "book", 2)
+    tea = client.buy(bob, "tea", 1)
+    client.buy(alice, "lamp", 1)
+    say(f"buy -> order {book.id}: {book.quantity} x {book.item}; order {tea.id}: {tea.item}")
+    try:
+        client.buy(999, "ghost", 1)
+    except shared.NotFound as e:
+        say(f"buy for user 999 -> NotFound from the users service, via orders: {e.message}")
+    profile = client.profile(alice)
+    items = ", ".join(f"{o.quantity} x {o.item}" for o in profile.orders)
+    say(f"profile alice -> {profile.user.username} <{profile.user.email}>, "
+        f"{profile.user.status.name}, orders: {items}")  # fmt: skip
+
+    say("\n-- calls each service handled, by outcome (from its /metrics page)")
+    for service in services.values():
+        url = f"http://127.0.0.1:{service.metrics_port}/metrics"
+        with urllib.request.urlopen(url, timeout=5) as response:
+            page = response.read().decode()
+        counts = [
+            f"{labels['thrift_method']} {labels['thrift_code']} x{count}"
+            for name, labels, count in samples(page)
+            if name == "thrift_server_handled_total"
+            and labels["thrift_service"] != health.SERVICE_NAME
+        ]
+        say(f"{service.name:>6}: " + ", ".join(counts))
+
+
+def samples(page: str) -> Iterator[tuple[str, dict[str, str], str]]:
+    """The samples of a Prometheus page: name, labels, value."""
+    for line in page.splitlines():
+        match = re.fullmatch(r"(\w+)\{(.*)\} (\S+)", line)
+        if match is not None:
+            yield match[1], dict(re.findall(r'(\w+)="([^"]*)"', match[2])), match[3]
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory(prefix="thrifthive-hive-") as data:
+        say(f"-- starting the hive (SQLite in {data})")
+        with hive(Path(data)) as services:
+            with thrifthive.Client(edge.Edge, services["edge"].address, timeout=10) as client:
+                session(client, services)
+            say("\n-- stopping the hive")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,30 @@
+"""The example hive behind ``make demo`` (examples/hive): it starts, the scripted session goes
+as scripted through all three services, and every service stops cleanly by itself."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_example_hive_runs_its_session_and_stops() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "examples.hive"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    for line in [
+        "signUp alice -> user 1; signUp bob -> user 2",
+        "signUp alice again -> InvalidRequest: the username 'alice' is taken (field username)",
+        "buy -> order 1: 2 x book; order 2: tea",
+        "buy for user 999 -> NotFound from the users service, via orders: no user with id 999",
+        "profile alice -> alice <alice@example.com>, ACTIVE, orders: 2 x book, 1 x lamp",
+    ]:
+        assert line in out.splitlines(), f"missing {line!r} in:\n{out}"
+    assert " users: createUser InvalidRequest x1, createUser OK x2" in out
+    for name in ("users", "orders", "edge"):
+        assert f"{name:>6} stopped (exit status 0)" in out
