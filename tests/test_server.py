@@ -101,12 +101,18 @@ class Conn:
     """A client connection speaking one wire format."""
 
     def __init__(
-        self, sock: socket.socket, *, framed: bool = False, protocol: str = "binary"
+        self,
+        sock: socket.socket,
+        *,
+        framed: bool = False,
+        protocol: str = "binary",
+        results: dict[str, type] | None = None,
     ) -> None:
         self.sock = sock
         self.sock.settimeout(5)
         self.framed = framed
         self.protocol = protocol
+        self.results = RESULTS if results is None else results
         self.seqid = 0
 
     def send(self, name: str, args: object, message_type: MessageType = CALL) -> int:
@@ -120,7 +126,7 @@ class Conn:
     def receive(self) -> Any:
         if self.framed:
             (size,) = struct.unpack(">i", self._exactly(4))
-            return decode_message(self._exactly(size), RESULTS, self.protocol)
+            return decode_message(self._exactly(size), self.results, self.protocol)
         data = b""
         while True:
             chunk = self.sock.recv(65536)
@@ -128,7 +134,7 @@ class Conn:
                 raise ConnectionError("closed by the server")
             data += chunk
             try:
-                return decode_message(data, RESULTS, self.protocol)
+                return decode_message(data, self.results, self.protocol)
             except Exception:
                 continue
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import socket
-import struct
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -16,8 +15,9 @@ import pytest
 import uvloop
 
 import thrifthive
-from thrifthive.codec import MessageType, decode_message, encode_message
 from thrifthive.server import Server
+
+from .test_server import Conn
 
 WAIT: Any = thrifthive.load_source(
     """
@@ -34,36 +34,13 @@ Waiter = WAIT.Waiter
 RESULTS = {"wait": Waiter.wait_result, "echo": Waiter.echo_result}
 
 
-class Conn:
-    """A framed binary connection that may have many calls in flight."""
-
-    def __init__(self, server: Server) -> None:
-        assert server.port is not None
-        self.sock = socket.create_connection(("127.0.0.1", server.port))
-        self.sock.settimeout(10)
-        self.seqid = 0
-
-    def send(self, name: str, args: object) -> int:
-        self.seqid += 1
-        data = encode_message(name, MessageType.CALL, self.seqid, args)
-        self.sock.sendall(struct.pack(">i", len(data)) + data)
-        return self.seqid
-
-    def receive(self) -> Any:
-        (size,) = struct.unpack(">i", self._exactly(4))
-        return decode_message(self._exactly(size), RESULTS)
-
-    def _exactly(self, n: int) -> bytes:
-        data = b""
-        while len(data) < n:
-            chunk = self.sock.recv(n - len(data))
-            if not chunk:
-                raise ConnectionError("closed by the server")
-            data += chunk
-        return data
-
-    def close(self) -> None:
-        self.sock.close()
+def connect(server: Server) -> Conn:
+    """A framed connection: several calls may be in flight on it."""
+    assert server.port is not None
+    sock = socket.create_connection(("127.0.0.1", server.port))
+    conn = Conn(sock, framed=True, results=RESULTS)
+    conn.sock.settimeout(10)
+    return conn
 
 
 class AsyncWaiter:
@@ -90,7 +67,7 @@ def wait_args(ms: int) -> object:
 
 
 def test_async_calls_run_concurrently(server: Server) -> None:
-    conns = [Conn(server) for _ in range(50)]
+    conns = [connect(server) for _ in range(50)]
     start = time.monotonic()
     seqids = [conn.send("wait", wait_args(200)) for conn in conns]
     replies = [conn.receive() for conn in conns]
@@ -106,7 +83,7 @@ def test_graceful_stop_finishes_the_async_call_in_flight() -> None:
     handler = AsyncWaiter()
     s = Server(Waiter, handler, port=0)
     s.start()
-    conn = Conn(s)
+    conn = connect(s)
     seqid = conn.send("wait", wait_args(300))
     assert handler.started.wait(5)
     stopper = threading.Thread(target=s.stop, kwargs={"grace": 5.0})
@@ -122,7 +99,7 @@ def test_an_async_call_past_the_grace_period_is_cut_off() -> None:
     handler = AsyncWaiter()
     s = Server(Waiter, handler, port=0)
     s.start()
-    conn = Conn(s)
+    conn = connect(s)
     conn.send("wait", wait_args(10_000))
     assert handler.started.wait(5)
     start = time.monotonic()
@@ -136,7 +113,7 @@ def test_an_async_call_past_the_grace_period_is_cut_off() -> None:
 def test_pipelining_past_max_in_flight_is_answered_in_order(server: Server) -> None:
     # The engine reads at most 64 requests of a connection ahead of its replies; the rest
     # wait in the socket until replies go out. A slow async call first holds the line.
-    conn = Conn(server)
+    conn = connect(server)
     seqids = [conn.send("wait", wait_args(100))]
     seqids += [conn.send("echo", Waiter.echo_args(n=n)) for n in range(500)]
     replies = [conn.receive() for _ in seqids]
