@@ -277,3 +277,39 @@ def test_pool_spreads_over_connections(loop_runner: asyncio.Runner, items: Modul
             assert [g.id for g in got] == list(range(len(calls)))
 
     run(loop_runner, main())
+
+
+def test_calls_wait_while_the_server_reads_nothing(
+    loop_runner: asyncio.Runner, items: ModuleType
+) -> None:
+    """A server that takes no bytes: once the socket and the transport's buffer are full, new
+    calls wait to be written (rather than pile up in memory) and are not in flight yet; closing
+    the client fails them all."""
+
+    async def main() -> None:
+        release = asyncio.Event()
+
+        async def read_nothing(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            await release.wait()
+            writer.close()
+
+        server = await asyncio.start_server(read_nothing, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        big = items.Item(id=1, name="big", data=b"x" * (1 << 20))
+        c = thrifthive.AsyncClient(items.Items, f"127.0.0.1:{port}", transport="framed")
+        try:
+            calls = [asyncio.ensure_future(c.echo(big)) for _ in range(64)]
+            await asyncio.sleep(0.5)
+            # 64 MiB of requests: far more than the socket buffers and the transport's mark.
+            assert 0 < c.in_flight < 32, c.in_flight
+            assert not any(call.done() for call in calls)
+            await c.close()
+            outcomes = await asyncio.gather(*calls, return_exceptions=True)
+            assert all(isinstance(o, TTransportException) for o in outcomes), outcomes
+            assert any("waited to be sent" in str(o) for o in outcomes), outcomes
+        finally:
+            release.set()
+            server.close()
+            await server.wait_closed()
+
+    run(loop_runner, main())

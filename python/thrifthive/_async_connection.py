@@ -7,7 +7,9 @@ the request into its output buffer; requests made in the same loop iteration lea
 calls in flight cost one send, not a hundred. Whatever the socket receives goes to
 ``Pipeline.feed``, which cuts, matches (by seqid), checks and decodes replies in Rust and
 completes their futures. Timeouts share one timer per connection, armed for the earliest
-deadline; ``Pipeline.expire`` fails the calls whose time is up.
+deadline; ``Pipeline.expire`` fails the calls whose time is up. When the server reads slower
+than calls come, the transport pauses writing (its buffer is over the high-water mark) and new
+calls wait in :meth:`Connection.writable` until it resumes, so memory stays bounded.
 
 The socket is opened by ``_native.ClientTarget.connect`` on the loop's default executor (the
 same connect code, and so the same errors, as the blocking client's) and then handed to the
@@ -29,6 +31,10 @@ from thrifthive import _native
 
 __all__ = ["Connection", "open_connection"]
 
+# The most request bytes gathered in one loop iteration before they are written; asyncio's
+# transports pause writing above 64 KiB buffered, by default.
+BATCH_LIMIT = 64 * 1024
+
 
 class Connection(asyncio.Protocol):
     """A connection and the calls in flight on it. ``open`` is False once it is closed or
@@ -43,11 +49,15 @@ class Connection(asyncio.Protocol):
         self.pipeline = pipeline
         self.loop = loop
         self.open = True
+        self.closed_by_client = False
         self._on_lost = on_lost
         self._transport: asyncio.Transport | None = None
         self._flush_scheduled = False
         self._timer: asyncio.TimerHandle | None = None
         self._timer_when = math.inf
+        # Whether the transport's buffer is over its high-water mark; a future for resuming.
+        self.paused = False
+        self._resumed: asyncio.Future[None] | None = None
         self.closed: asyncio.Future[None] = loop.create_future()
 
     # -- calls ------------------------------------------------------------------------------
@@ -58,12 +68,23 @@ class Connection(asyncio.Protocol):
         """Sends a call; returns the future its reply completes, and its seqid."""
         future = self.loop.create_future()
         seqid = self.pipeline.send(name, args, result, future, timeout)
-        if not self._flush_scheduled:
+        if self.pipeline.buffered > BATCH_LIMIT:
+            # Out now rather than at the end of the iteration: the transport then tells at once
+            # (pause_writing) whether the calls that follow must wait.
+            self._flush()
+        elif not self._flush_scheduled:
             self._flush_scheduled = True
             self.loop.call_soon(self._flush)
         if timeout is not None:
             self._arm(timeout)
         return future, seqid
+
+    async def writable(self) -> None:
+        """Returns once the transport takes more, or the connection is gone."""
+        while self.paused and self.open:
+            if self._resumed is None:
+                self._resumed = self.loop.create_future()
+            await asyncio.shield(self._resumed)
 
     def oneway(self, name: str, args: object) -> None:
         """Sends a oneway call, written at once (with the requests before it)."""
@@ -72,6 +93,7 @@ class Connection(asyncio.Protocol):
 
     def close(self) -> None:
         """Fails the calls in flight (the client was closed) and closes the socket."""
+        self.closed_by_client = True
         if self.open:
             self.pipeline.lost(None, by_client=True)
             self._gone()
@@ -99,8 +121,14 @@ class Connection(asyncio.Protocol):
         if delay is not None:
             self._arm(delay)
 
+    def _wake_writers(self) -> None:
+        resumed, self._resumed = self._resumed, None
+        if resumed is not None and not resumed.done():
+            resumed.set_result(None)
+
     def _gone(self) -> None:
         self.open = False
+        self._wake_writers()
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
@@ -119,6 +147,13 @@ class Connection(asyncio.Protocol):
             self._gone()
             if self._transport is not None:
                 self._transport.close()
+
+    def pause_writing(self) -> None:
+        self.paused = True
+
+    def resume_writing(self) -> None:
+        self.paused = False
+        self._wake_writers()
 
     def eof_received(self) -> bool:
         return False  # the server is done: close

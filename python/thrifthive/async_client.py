@@ -47,8 +47,10 @@ from types import TracebackType
 from typing import Any
 
 from thrifthive import _native
+from thrifthive._async_connection import Connection
 from thrifthive._async_pool import Pool
 from thrifthive._calls import method_of, named, result_reader
+from thrifthive.exceptions import TTransportException
 from thrifthive.service import Method, Service
 
 __all__ = ["AsyncClient"]
@@ -141,13 +143,13 @@ def _bind(
 
         async def oneway(*args: Any, **kwargs: Any) -> None:
             call_args = args_class(*args, **kwargs)
-            (pool.pick() or await pool.connect(wire_name)).oneway(wire_name, call_args)
+            (await _writable(pool, wire_name)).oneway(wire_name, call_args)
 
         return named(oneway, method)
 
     async def call(*args: Any, **kwargs: Any) -> Any:
         call_args = args_class(*args, **kwargs)
-        conn = pool.pick() or await pool.connect(wire_name)
+        conn = await _writable(pool, wire_name)
         future, seqid = conn.request(wire_name, call_args, result_class, timeout)
         try:
             result = await future
@@ -158,3 +160,19 @@ def _bind(
         return read(result)
 
     return named(call, method)
+
+
+async def _writable(pool: Pool, wire_name: str) -> Connection:
+    """A connection to send on: the least busy, waiting first while the server takes no more
+    (the transport paused writing)."""
+    conn = pool.pick() or await pool.connect(wire_name)
+    while conn.paused:
+        await conn.writable()
+        if conn.closed_by_client:
+            raise TTransportException(
+                TTransportException.NOT_OPEN,
+                f"the client was closed while the call to {wire_name} waited to be sent",
+            )
+        if not conn.open:  # lost before the call was sent: it may go on another connection
+            conn = pool.pick() or await pool.connect(wire_name)
+    return conn

@@ -255,6 +255,12 @@ impl Pipeline {
     fn in_flight(&self) -> usize {
         self.pending.len()
     }
+
+    /// How many bytes of encoded requests wait to be taken.
+    #[getter]
+    fn buffered(&self) -> usize {
+        self.out.len()
+    }
 }
 
 impl Pipeline {
