@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 import thrifthive
-from thrifthive.server import Server
 from thrifthive.codec import MessageType, decode_message, encode_message
+from thrifthive.server import Server
 
 WAIT: Any = thrifthive.load_source(
     """
@@ -142,4 +142,3 @@ def test_pipelining_past_max_in_flight_is_answered_in_order(server: Server) -> N
     conn.close()
     assert [r.seqid for r in replies] == seqids
     assert [r.body.success for r in replies] == [100, *range(500)]
-

@@ -3,6 +3,7 @@
 
 import os
 from collections.abc import Callable, Coroutine, Mapping, Sequence
+from contextvars import ContextVar
 from typing import Any, ClassVar, Literal, TypeVar, final
 
 __all__ = [
@@ -198,8 +199,15 @@ class RpcClient:
         protocol: str = "binary",
         timeout: float | None = None,
         connect_timeout: float = 10.0,
+        compression: str | None = None,
     ) -> RpcClient: ...
-    def call(self, name: str, args: object, result: type[_T] | None) -> _T | None: ...
+    def call(
+        self,
+        name: str,
+        args: object,
+        result: type[_T] | None,
+        headers: dict[str, str] | None = None,
+    ) -> _T | None: ...
     def close(self) -> None: ...
 
 @final
@@ -290,7 +298,9 @@ class Router:
         cls,
         routes: dict[str, Route],
         log_exception: Callable[[str, BaseException], None],
-        schedule: Callable[[Coroutine[Any, Any, Any], Reply], None],
+        schedule: Callable[[Coroutine[Any, Any, Any], Reply, Any], None],
+        context_var: ContextVar[Any],
+        context_class: Callable[[dict[str, str]], Any],
     ) -> Router: ...
 
 @final

@@ -13,6 +13,13 @@ that goes wrong with the connection as :class:`~thrifthive.exceptions.TTransport
 message says what happened (refused, timed out after how long, closed by the server, not a
 Thrift reply).
 
+Info headers: with ``transport="header"`` (Apache's THeader), each call may carry string
+key/value pairs that the server's handler reads from :func:`thrifthive.current_request`:
+``Client(..., transport="header", headers={"caller": "web"})`` sends them with every call, and
+``client.with_headers({"trace-id": "abc"}).getUserById(1)`` with the calls made through the view
+it returns (merged over the client's own, sharing its connections). ``compression="zlib"``
+compresses every THeader request (the server answers compressed too).
+
 One client may be shared by any number of threads: each call in flight at once gets a
 connection of its own from a pool (measured faster than one locked connection). A call that
 breaks its connection (a timeout, a reset, a server restart) fails and drops it; the next call
@@ -21,7 +28,7 @@ opens a new one. Calls are never retried, since a failed call may have run on th
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import Any
 
@@ -37,7 +44,9 @@ class Client:
     ``"unix:/path"``.
 
     ``transport`` is ``"buffered"`` (the default, what Apache's and thriftpy2's Python servers
-    expect) or ``"framed"``; ``protocol`` ``"binary"`` (the default) or ``"compact"``.
+    expect), ``"framed"`` or ``"header"`` (THeader); ``protocol`` ``"binary"`` (the default) or
+    ``"compact"``. ``headers`` (THeader only) go with every call as info headers;
+    ``compression="zlib"`` (THeader only) compresses every request.
     ``timeout`` bounds each call, in seconds (None: no bound); ``connect_timeout`` bounds
     connecting. With ``service_name``, calls are multiplexed: the method names go out as
     ``"service_name:method"``, as Apache's ``TMultiplexedProtocol`` sends them.
@@ -53,23 +62,55 @@ class Client:
         timeout: float | None = None,
         connect_timeout: float = 10.0,
         service_name: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        compression: str | None = None,
     ) -> None:
         self.service = service
         self.address = address
+        self.transport = transport
         self._native = _native.RpcClient(
             address,
             transport=transport,
             protocol=protocol,
             timeout=timeout,
             connect_timeout=connect_timeout,
+            compression=compression,
         )
         self._prefix = f"{service_name}:" if service_name else ""
+        self._headers: dict[str, str] | None = None
+        if headers:
+            self._headers = self._checked_headers(headers)
+
+    def with_headers(self, headers: Mapping[str, str]) -> Client:
+        """A view of this client whose calls also send ``headers`` (over the client's own, a key
+        given in both taking its value from ``headers``). It shares the client's connections;
+        closing either closes them."""
+        view = object.__new__(Client)
+        view.service = self.service
+        view.address = self.address
+        view.transport = self.transport
+        view._native = self._native
+        view._prefix = self._prefix
+        view._headers = {**(self._headers or {}), **self._checked_headers(headers)}
+        return view
+
+    def _checked_headers(self, headers: Mapping[str, str]) -> dict[str, str]:
+        if self.transport != "header":
+            raise ValueError(
+                f'headers need transport="header": the {self.transport} transport has no room '
+                "for them"
+            )
+        checked = dict(headers)
+        for key, value in checked.items():
+            if not isinstance(key, str) or not isinstance(value, str):
+                raise TypeError(f"headers must map str to str, got {key!r}: {value!r}")
+        return checked
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
         method = self.service.methods.get(name)
         if method is None:
             raise AttributeError(f"service {self.service.name!r} has no method {name!r}")
-        call = _bind(self._native, self._prefix + name, method)
+        call = _bind(self._native, self._prefix + name, method, self._headers)
         # Cached on the instance: the next lookup does not come here.
         setattr(self, name, call)
         return call
@@ -93,13 +134,15 @@ class Client:
         return f"<thrifthive.Client {self.service.name} at {self.address}>"
 
 
-def _bind(native: _native.RpcClient, wire_name: str, method: Method) -> Callable[..., Any]:
+def _bind(
+    native: _native.RpcClient, wire_name: str, method: Method, headers: dict[str, str] | None
+) -> Callable[..., Any]:
     args_class, result_class = method.args, method.result
     throws = tuple(method.throws)
     returns = method.return_spec is not None
 
     def call(*args: Any, **kwargs: Any) -> Any:
-        result = native.call(wire_name, args_class(*args, **kwargs), result_class)
+        result = native.call(wire_name, args_class(*args, **kwargs), result_class, headers)
         if result is None:  # oneway
             return None
         for field in throws:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import contextvars
 import inspect
 import logging
 import os
@@ -29,6 +30,7 @@ from collections.abc import Callable, Coroutine, Mapping
 from types import FrameType, TracebackType
 from typing import Any, Literal
 
+from thrifthive import context
 from thrifthive._native import NativeServer, Reply, Route, Router
 from thrifthive._server_workers import serve_forked
 from thrifthive.service import Method, Service
@@ -84,16 +86,33 @@ def _router(table: Mapping[str, _Entry], loop: _Loop | None) -> Router:
     ``loop``."""
     routes = {entry: entry.route() for entry in set(table.values())}
 
-    def schedule(coro: Coroutine[Any, Any, Any], reply: Reply) -> None:
+    def schedule(
+        coro: Coroutine[Any, Any, Any], reply: Reply, request: context.RequestContext | None
+    ) -> None:
         assert loop is not None
-        loop.call_soon(_run, coro, reply)
+        loop.call_soon(_run, coro, reply, request)
 
-    return Router({name: routes[entry] for name, entry in table.items()}, _log_exception, schedule)
+    return Router(
+        {name: routes[entry] for name, entry in table.items()},
+        _log_exception,
+        schedule,
+        context._current,
+        context.RequestContext,
+    )
 
 
-def _run(coro: Coroutine[Any, Any, Any], reply: Reply) -> None:
-    """Runs an ``async def`` method's coroutine on the loop; its outcome completes ``reply``."""
-    asyncio.ensure_future(coro).add_done_callback(lambda task: _finish(task, reply))
+def _run(
+    coro: Coroutine[Any, Any, Any], reply: Reply, request: context.RequestContext | None
+) -> None:
+    """Runs an ``async def`` method's coroutine on the loop, with ``request`` as its
+    :func:`~thrifthive.current_request` if given; its outcome completes ``reply``."""
+    if request is None:
+        task = asyncio.ensure_future(coro)
+    else:
+        task_context = contextvars.copy_context()
+        task_context.run(context._current.set, request)
+        task = asyncio.get_running_loop().create_task(coro, context=task_context)
+    task.add_done_callback(lambda task: _finish(task, reply))
 
 
 def _finish(task: asyncio.Future[Any], reply: Reply) -> None:
@@ -120,10 +139,13 @@ class _Loop:
         self._thread.start()
 
     def call_soon(
-        self, callback: Callable[[Coroutine[Any, Any, Any], Reply], None],
-        coro: Coroutine[Any, Any, Any], reply: Reply,
+        self,
+        callback: Callable[
+            [Coroutine[Any, Any, Any], Reply, context.RequestContext | None], None
+        ],
+        coro: Coroutine[Any, Any, Any], reply: Reply, request: context.RequestContext | None,
     ) -> None:  # fmt: skip
-        self.loop.call_soon_threadsafe(callback, coro, reply)
+        self.loop.call_soon_threadsafe(callback, coro, reply, request)
 
     def close(self) -> None:
         self.loop.call_soon_threadsafe(self.loop.stop)
@@ -131,7 +153,7 @@ class _Loop:
         self.loop.close()
 
 
-Transport = Literal["auto", "framed", "buffered"]
+Transport = Literal["auto", "framed", "buffered", "header"]
 Protocol = Literal["auto", "binary", "compact"]
 
 
@@ -152,11 +174,14 @@ class Server:
     handler lacks gets ``INTERNAL_ERROR`` ("AttributeError: the handler ... has no method ...").
 
     ``port=0`` takes a free port, read from :attr:`port` after :meth:`start`. ``unix_socket``
-    listens on that path instead of TCP. ``transport`` and ``protocol`` are detected per
-    connection unless pinned. ``handler_threads`` Python threads run handlers (blocking ones
-    hold up only their own); ``io_threads`` tokio threads do the socket IO. ``workers=N``
-    (N > 1) makes :meth:`serve` fork N processes sharing the TCP port. Limits:
-    ``max_frame_size`` (bytes), ``idle_timeout`` (seconds, None for none), ``max_connections``.
+    listens on that path instead of TCP. ``transport`` (framed, buffered or THeader, which
+    Apache's ``THeaderProtocol`` speaks) and ``protocol`` are detected per connection unless
+    pinned. A THeader reply goes back in the request's protocol and transforms (zlib), and a
+    handler reads the request's info headers from :func:`thrifthive.current_request`.
+    ``handler_threads`` Python threads run handlers (blocking ones hold up only their own);
+    ``io_threads`` tokio threads do the socket IO. ``workers=N`` (N > 1) makes :meth:`serve`
+    fork N processes sharing the TCP port. Limits: ``max_frame_size`` (bytes),
+    ``idle_timeout`` (seconds, None for none), ``max_connections``.
     """
 
     def __init__(

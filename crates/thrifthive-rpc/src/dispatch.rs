@@ -14,6 +14,7 @@ use thrifthive_wire::MessageType;
 
 use crate::exception::{ApplicationException, ExceptionKind};
 use crate::format::WireFormat;
+use crate::header::Envelope;
 use crate::message::{Message, MethodName};
 use crate::outbound::Outgoing;
 use crate::server::replies::{Answer, Replies};
@@ -32,6 +33,9 @@ pub struct Request {
     /// adds the frame prefix when `format.transport` is framed.
     pub format: WireFormat,
     pub connection: ConnectionId,
+    /// The THeader envelope the request came in (its info headers, say), for a THeader
+    /// connection; the reply goes back in the same protocol and with the same transforms.
+    pub envelope: Option<Box<Envelope>>,
 }
 
 /// What a dispatcher answers: the reply message (the whole message, unframed), `None` for a
@@ -63,6 +67,8 @@ pub struct Responder {
     seqid: i32,
     oneway: bool,
     format: WireFormat,
+    /// The reply's THeader envelope, for a THeader request.
+    envelope: Option<Box<Envelope>>,
 }
 
 impl Responder {
@@ -75,6 +81,10 @@ impl Responder {
             seqid: header.seqid,
             oneway: header.message_type == MessageType::Oneway,
             format: request.format,
+            envelope: request
+                .envelope
+                .as_ref()
+                .map(|envelope| Box::new(envelope.reply())),
         }
     }
 
@@ -127,7 +137,7 @@ impl Responder {
                 }
             }
         };
-        match Outgoing::new(self.format.transport, message) {
+        match Outgoing::for_transport(self.format.transport, self.envelope.as_deref(), message) {
             Ok(outgoing) => Answer::Reply(outgoing),
             Err(error) => {
                 log::error!(target: LOG, "cannot send the reply to {name}: {error}");

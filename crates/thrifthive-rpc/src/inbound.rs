@@ -1,11 +1,13 @@
-//! Cutting complete messages off the front of a receive buffer, framed or buffered: the one
-//! message boundary finder that the server and the client share.
+//! Cutting complete messages off the front of a receive buffer, framed, buffered or in THeader
+//! frames: the one message boundary finder that the server and the client share.
 
 use bytes::{Buf, BytesMut};
 use thrifthive_wire::framing::{frame_len, FRAME_HEADER_LEN};
 use thrifthive_wire::{Limits, WireError};
 
+use crate::exception::ExceptionKind;
 use crate::format::{Transport, WireFormat};
+use crate::header::{self, Envelope};
 use crate::message::{peek_header, Header, Message};
 use crate::scan::{Scan, Scanner};
 
@@ -15,7 +17,8 @@ const BIG_MESSAGE: usize = 64 * 1024;
 /// What [`Inbound::next`] found.
 #[derive(Debug)]
 pub(crate) enum Next {
-    Message(Message),
+    /// A message, with its THeader envelope if it came in one.
+    Message(Message, Option<Box<Envelope>>),
     /// No complete message yet: the buffer must hold at least this many bytes first.
     NeedAtLeast(usize),
 }
@@ -53,9 +56,11 @@ impl Inbound {
         let unreadable = |error| Unreadable {
             error,
             header: first_header(self.format, self.limits, buf),
+            envelope: None,
+            kind: ExceptionKind::PROTOCOL_ERROR,
         };
         let (prefix, len) = match self.format.transport {
-            Transport::Framed => {
+            Transport::Framed | Transport::Header => {
                 let Some(header) = buf.first_chunk::<FRAME_HEADER_LEN>() else {
                     return Ok(Next::NeedAtLeast(FRAME_HEADER_LEN));
                 };
@@ -80,13 +85,38 @@ impl Inbound {
             // for the connection's life: start afresh instead.
             *buf = BytesMut::new();
         }
+        if self.format.transport == Transport::Header {
+            return self.unwrap_header(bytes.freeze());
+        }
         Message::parse(bytes.freeze(), self.format.protocol, self.limits)
-            .map(Next::Message)
+            .map(|message| Next::Message(message, None))
             // The header itself is what could not be read.
             .map_err(|error| Unreadable {
                 error,
                 header: None,
+                envelope: None,
+                kind: ExceptionKind::PROTOCOL_ERROR,
             })
+    }
+
+    /// The message in a THeader frame, in the protocol the frame names.
+    fn unwrap_header(&self, frame: bytes::Bytes) -> Result<Next, Unreadable> {
+        let (envelope, payload) =
+            header::decode(frame, self.limits.max_message_size).map_err(|error| Unreadable {
+                error: WireError::InvalidData(error.reason),
+                header: None,
+                envelope: Some(Box::new(error.reply)),
+                kind: error.kind,
+            })?;
+        match Message::parse(payload, envelope.protocol, self.limits) {
+            Ok(message) => Ok(Next::Message(message, Some(Box::new(envelope)))),
+            Err(error) => Err(Unreadable {
+                error,
+                header: None,
+                envelope: Some(Box::new(envelope.reply())),
+                kind: ExceptionKind::PROTOCOL_ERROR,
+            }),
+        }
     }
 }
 
@@ -114,14 +144,19 @@ impl ReadRoom {
 pub(crate) struct Unreadable {
     pub(crate) error: WireError,
     pub(crate) header: Option<Header>,
+    /// For a THeader frame: the envelope an error reply goes in, as far as it could be read.
+    pub(crate) envelope: Option<Box<Envelope>>,
+    /// The TApplicationException type of the error reply.
+    pub(crate) kind: ExceptionKind,
 }
 
 /// The header of the (maybe partial) message at the front of `buf`, in `format`, if enough of
-/// it is there.
+/// it is there (never for THeader, whose message may be transformed).
 pub(crate) fn first_header(format: WireFormat, limits: Limits, buf: &[u8]) -> Option<Header> {
     let start = match format.transport {
         Transport::Framed => FRAME_HEADER_LEN,
         Transport::Buffered => 0,
+        Transport::Header => return None,
     };
     peek_header(buf.get(start..)?, format.protocol, limits).ok()
 }

@@ -18,6 +18,7 @@ pub mod detect;
 mod dispatch;
 mod exception;
 mod format;
+pub mod header;
 mod inbound;
 pub mod loadgen;
 mod message;

@@ -6,6 +6,7 @@ use bytes::{Buf, Bytes};
 use thrifthive_wire::{LengthOf, WireError};
 
 use crate::format::Transport;
+use crate::header::{self, Envelope};
 
 /// A message with its frame prefix, if any.
 #[derive(Debug)]
@@ -64,6 +65,25 @@ impl Outgoing {
             message,
             sent: 0,
         })
+    }
+
+    /// `message` in a THeader frame: built whole, since the header is of variable length and
+    /// a transform rewrites the message anyway.
+    pub(crate) fn enveloped(envelope: &Envelope, message: &[u8]) -> Result<Outgoing, WireError> {
+        header::encode(envelope, message).map(Outgoing::raw)
+    }
+
+    /// `message` as `transport` carries it: in `envelope` for THeader (which must be given
+    /// then), behind its length for framed.
+    pub(crate) fn for_transport(
+        transport: Transport,
+        envelope: Option<&Envelope>,
+        message: Bytes,
+    ) -> Result<Outgoing, WireError> {
+        match envelope {
+            Some(envelope) => Outgoing::enveloped(envelope, &message),
+            None => Outgoing::new(transport, message),
+        }
     }
 
     /// Bytes to send as they are (a farewell, already framed as the connection speaks).

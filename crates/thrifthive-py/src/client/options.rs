@@ -32,9 +32,10 @@ impl Target {
         let transport = match transport {
             "buffered" => Transport::Buffered,
             "framed" => Transport::Framed,
+            "header" => Transport::Header,
             _ => {
                 return Err(PyValueError::new_err(format!(
-                    "unknown transport {transport:?}: use \"buffered\" or \"framed\""
+                    "unknown transport {transport:?}: use \"buffered\", \"framed\" or \"header\""
                 )))
             }
         };

@@ -24,7 +24,7 @@ pub(crate) fn answer(router: &Bound<'_, Router>, job: Job) -> Option<Answered> {
     let router_ref = router.get();
     match router_ref.answer(py, &request) {
         Outcome::Done(result) => Some((reply, result)),
-        Outcome::Pending(coroutine, route) => {
+        Outcome::Pending(coroutine, route, context) => {
             let call = Call::of(&request);
             let pending = Reply {
                 responder: Mutex::new(Some(reply)),
@@ -32,8 +32,9 @@ pub(crate) fn answer(router: &Bound<'_, Router>, job: Job) -> Option<Answered> {
                 route,
                 call,
             };
-            let scheduled = Py::new(py, pending)
-                .and_then(|pending| router_ref.schedule(py, coroutine, pending.into_any()));
+            let scheduled = Py::new(py, pending).and_then(|pending| {
+                router_ref.schedule(py, coroutine, pending.into_any(), context)
+            });
             // Unscheduled, the reply is dropped unsent: an INTERNAL_ERROR for the peer.
             if let Err(error) = scheduled {
                 log::error!(

@@ -86,13 +86,17 @@ impl NativeServer {
             "auto" => None,
             "framed" => Some(Transport::Framed),
             "buffered" => Some(Transport::Buffered),
-            _ => return Err(choice_error("transport", transport, "framed", "buffered")),
+            "header" => Some(Transport::Header),
+            _ => {
+                let choices = ["framed", "buffered", "header"];
+                return Err(choice_error("transport", transport, &choices));
+            }
         };
         config.protocol = match protocol {
             "auto" => None,
             "binary" => Some(Protocol::Binary),
             "compact" => Some(Protocol::Compact),
-            _ => return Err(choice_error("protocol", protocol, "binary", "compact")),
+            _ => return Err(choice_error("protocol", protocol, &["binary", "compact"])),
         };
         config.max_frame_size = max_frame_size;
         config.idle_timeout = idle_timeout
@@ -190,9 +194,11 @@ impl Drop for NativeServer {
     }
 }
 
-fn choice_error(what: &str, got: &str, a: &str, b: &str) -> PyErr {
+fn choice_error(what: &str, got: &str, choices: &[&str]) -> PyErr {
+    let choices: Vec<String> = choices.iter().map(|choice| format!("{choice:?}")).collect();
     PyValueError::new_err(format!(
-        "unknown {what} {got:?}: use \"auto\", \"{a}\" or \"{b}\""
+        "unknown {what} {got:?}: use \"auto\", {}",
+        choices.join(", ")
     ))
 }
 

@@ -11,7 +11,8 @@ use std::collections::HashMap;
 
 use bytes::Bytes;
 use pyo3::prelude::*;
-use pyo3::types::{PyTuple, PyType};
+use pyo3::types::{PyDict, PyTuple, PyType};
+use thrifthive_rpc::header::InfoHeaders;
 use thrifthive_rpc::{ApplicationException, DispatchResult, ExceptionKind, Request};
 use thrifthive_wire::{Limits, MessageHeader, MessageType};
 
@@ -112,9 +113,14 @@ pub struct Router {
     routes: HashMap<String, Py<Route>>,
     /// `log_exception(method_name, exc)`: logs a handler's exception with its traceback.
     log_exception: Py<PyAny>,
-    /// `schedule(coroutine, reply)`: runs an `async def` method's coroutine on the asyncio
-    /// loop, then completes `reply` with its outcome.
+    /// `schedule(coroutine, reply, context)`: runs an `async def` method's coroutine on the
+    /// asyncio loop (with `context` as the current request, if not None), then completes
+    /// `reply` with its outcome.
     schedule: Py<PyAny>,
+    /// The `ContextVar` behind `thrifthive.current_request()`, and the class of its values,
+    /// made from a dict of the request's info headers.
+    context_var: Py<PyAny>,
+    context_class: Py<PyAny>,
 }
 
 #[pymethods]
@@ -124,11 +130,15 @@ impl Router {
         routes: HashMap<String, Py<Route>>,
         log_exception: Py<PyAny>,
         schedule: Py<PyAny>,
+        context_var: Py<PyAny>,
+        context_class: Py<PyAny>,
     ) -> Router {
         Router {
             routes,
             log_exception,
             schedule,
+            context_var,
+            context_class,
         }
     }
 }
@@ -156,8 +166,9 @@ impl Call {
 pub(crate) enum Outcome<'py> {
     /// The reply (or, for a oneway call, nothing) to send.
     Done(DispatchResult),
-    /// An `async def` method's coroutine, to be scheduled with this route.
-    Pending(Bound<'py, PyAny>, Py<Route>),
+    /// An `async def` method's coroutine, to be scheduled with this route and request
+    /// context.
+    Pending(Bound<'py, PyAny>, Py<Route>, Option<Bound<'py, PyAny>>),
 }
 
 impl Router {
@@ -184,11 +195,49 @@ impl Router {
             }
         };
         let route_ref = route.get();
-        match route_ref.func.bind(py).call1(args) {
-            Ok(coroutine) if route_ref.is_async => Outcome::Pending(coroutine, route.clone_ref(py)),
+        // Only a call that brought info headers sets the context: the others, and every
+        // framed or buffered call, pay nothing for it.
+        let context = match &request.envelope {
+            Some(envelope) if !envelope.info.is_empty() => {
+                match self.request_context(py, &envelope.info) {
+                    Ok(context) => Some(context),
+                    Err(error) => return Outcome::Done(self.raised(py, route_ref, call, error)),
+                }
+            }
+            _ => None,
+        };
+        let returned = match &context {
+            Some(context) if !route_ref.is_async => {
+                let var = self.context_var.bind(py);
+                var.call_method1("set", (context,)).and_then(|token| {
+                    let returned = route_ref.func.bind(py).call1(args);
+                    var.call_method1("reset", (token,))?;
+                    returned
+                })
+            }
+            _ => route_ref.func.bind(py).call1(args),
+        };
+        match returned {
+            Ok(coroutine) if route_ref.is_async => {
+                Outcome::Pending(coroutine, route.clone_ref(py), context)
+            }
             Ok(value) => Outcome::Done(self.returned(py, route_ref, call, &value)),
             Err(error) => Outcome::Done(self.raised(py, route_ref, call, error)),
         }
+    }
+
+    /// What `thrifthive.current_request()` gives a handler of a call with `info` headers.
+    fn request_context<'py>(
+        &self,
+        py: Python<'py>,
+        info: &InfoHeaders,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let headers = PyDict::new(py);
+        for (key, value) in info.iter() {
+            // Header values are text in practice; bytes that are not UTF-8 are replaced.
+            headers.set_item(String::from_utf8_lossy(key), String::from_utf8_lossy(value))?;
+        }
+        self.context_class.bind(py).call1((headers,))
     }
 
     /// Schedules a pending call's coroutine; its reply comes through `reply`.
@@ -197,8 +246,12 @@ impl Router {
         py: Python<'_>,
         coroutine: Bound<'_, PyAny>,
         reply: Py<PyAny>,
+        context: Option<Bound<'_, PyAny>>,
     ) -> PyResult<()> {
-        self.schedule.bind(py).call1((coroutine, reply)).map(drop)
+        self.schedule
+            .bind(py)
+            .call1((coroutine, reply, context))
+            .map(drop)
     }
 
     /// The reply to a handler's return value.

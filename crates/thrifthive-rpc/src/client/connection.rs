@@ -9,8 +9,11 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::detect::{describe_start, detect, Detected};
 use crate::exception::ApplicationException;
+use crate::format::Transport;
+use crate::format::WireFormat;
+use crate::header::{self, Envelope, InfoHeaders};
 use crate::inbound::{Inbound, Next, ReadRoom};
-use crate::message::{peek_header, Message, MethodName};
+use crate::message::{peek_header, Header, Message, MethodName};
 use crate::net::{Address, Stream};
 use crate::outbound::Outbound;
 
@@ -31,6 +34,8 @@ pub struct Connection {
     buf: BytesMut,
     inbound: Inbound,
     timeout: Option<Duration>,
+    /// For THeader: the envelope of every request (protocol and transforms).
+    envelope: Option<Envelope>,
 }
 
 impl Connection {
@@ -44,6 +49,10 @@ impl Connection {
             buf: BytesMut::new(),
             inbound: Inbound::new(options.format, options.limits, options.max_frame_size),
             timeout: options.timeout,
+            envelope: (options.format.transport == Transport::Header).then(|| Envelope {
+                transforms: options.transforms.clone(),
+                ..Envelope::new(options.format.protocol)
+            }),
         })
     }
 
@@ -57,12 +66,22 @@ impl Connection {
     /// unless it is a oneway call waits for the reply: a REPLY message with the request's
     /// method name and seqid. An EXCEPTION reply becomes [`ClientError::Application`].
     pub async fn call(&mut self, request: &[u8]) -> Result<Option<Message>, ClientError> {
+        self.call_with(request, &InfoHeaders::default()).await
+    }
+
+    /// [`Connection::call`] sending `info` headers with the request (THeader only: other
+    /// transports have nowhere to put them, and ignore them).
+    pub async fn call_with(
+        &mut self,
+        request: &[u8],
+        info: &InfoHeaders,
+    ) -> Result<Option<Message>, ClientError> {
         let protocol = self.inbound.format().protocol;
         let header = peek_header(request, protocol, self.inbound.limits())
             .map_err(ClientError::InvalidRequest)?;
         let timeout = self.timeout;
         let exchange = async {
-            self.send(request, &header.name).await?;
+            self.send(request, &header, info).await?;
             if header.message_type == MessageType::Oneway {
                 return Ok(None);
             }
@@ -115,15 +134,33 @@ impl Connection {
         }
     }
 
-    /// Writes one message (framed if the transport is), in one write. `method` names the call
-    /// in errors.
-    pub async fn send(&mut self, message: &[u8], method: &MethodName) -> Result<(), ClientError> {
-        let outbound = Outbound::new(self.inbound.format().transport, message)
-            .map_err(ClientError::InvalidRequest)?;
-        self.stream
-            .write_all_buf(&mut outbound.buf())
-            .await
-            .map_err(|source| io_error(method, source))
+    /// Writes one message (framed if the transport is, in a THeader frame with `info` for
+    /// THeader), in one write. `header` is the message's.
+    pub async fn send(
+        &mut self,
+        message: &[u8],
+        header: &Header,
+        info: &InfoHeaders,
+    ) -> Result<(), ClientError> {
+        let method = &header.name;
+        let written = match &self.envelope {
+            Some(template) => {
+                let envelope = Envelope {
+                    seqid: header.seqid,
+                    info: info.clone(),
+                    ..template.clone()
+                };
+                let frame =
+                    header::encode(&envelope, message).map_err(ClientError::InvalidRequest)?;
+                self.stream.write_all(&frame).await
+            }
+            None => {
+                let outbound = Outbound::new(self.inbound.format().transport, message)
+                    .map_err(ClientError::InvalidRequest)?;
+                self.stream.write_all_buf(&mut outbound.buf()).await
+            }
+        };
+        written.map_err(|source| io_error(method, source))
     }
 
     /// Reads the next message, whatever it is. `method` names the call in errors.
@@ -135,7 +172,11 @@ impl Connection {
             }
             let need = if checked {
                 match self.inbound.next(&mut self.buf) {
-                    Ok(Next::Message(message)) => return Ok(message),
+                    Ok(Next::Message(message, envelope)) => {
+                        return self
+                            .check_envelope(method, envelope.as_deref())
+                            .map(|()| message)
+                    }
                     Ok(Next::NeedAtLeast(need)) => need,
                     Err(unreadable) => {
                         return Err(ClientError::InvalidReply {
@@ -161,6 +202,25 @@ impl Connection {
         }
     }
 
+    /// Checks that a THeader reply is in the protocol the request was.
+    fn check_envelope(
+        &self,
+        method: &MethodName,
+        envelope: Option<&Envelope>,
+    ) -> Result<(), ClientError> {
+        let expected = self.inbound.format();
+        match envelope {
+            Some(envelope) if envelope.protocol != expected.protocol => {
+                Err(ClientError::WrongFormat {
+                    method: method.clone(),
+                    expected,
+                    got: WireFormat::new(Transport::Header, envelope.protocol),
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// Checks that the reply starts like the Thrift the client speaks; `false` while too few
     /// bytes arrived to tell.
     fn check_start(&self, method: &MethodName) -> Result<bool, ClientError> {
@@ -168,6 +228,7 @@ impl Connection {
         match detect(&self.buf) {
             None => Ok(false),
             Some(Detected::Thrift(got)) if got == expected => Ok(true),
+            Some(Detected::THeader) if expected.transport == Transport::Header => Ok(true),
             Some(Detected::Thrift(got)) => Err(ClientError::WrongFormat {
                 method: method.clone(),
                 expected,

@@ -5,6 +5,7 @@ use std::time::Duration;
 use thrifthive_wire::Limits;
 
 use crate::format::{Protocol, Transport, WireFormat};
+use crate::header::Transform;
 
 /// How a client connects and talks.
 #[derive(Debug, Clone)]
@@ -19,6 +20,9 @@ pub struct ClientOptions {
     pub limits: Limits,
     /// The largest reply frame accepted, in bytes.
     pub max_frame_size: usize,
+    /// What to apply to each request's payload (THeader only; zlib, say). Replies may come
+    /// with any transforms.
+    pub transforms: Vec<Transform>,
 }
 
 impl ClientOptions {
@@ -34,6 +38,7 @@ impl Default for ClientOptions {
             connect_timeout: Self::DEFAULT_CONNECT_TIMEOUT,
             limits: Limits::default(),
             max_frame_size: Self::DEFAULT_MAX_FRAME_SIZE,
+            transforms: Vec::new(),
         }
     }
 }

@@ -21,6 +21,7 @@ use tokio::time::{sleep, Instant};
 
 use crate::dispatch::{ConnectionId, Dispatch, Request, Responder};
 use crate::exception::{ApplicationException, ExceptionKind};
+use crate::header::Envelope;
 use crate::inbound::{Inbound, Next, ReadRoom};
 use crate::message::{Header, Message};
 use crate::net::{ReadHalf, Stream, WriteHalf};
@@ -209,7 +210,7 @@ impl<D: Dispatch> Connection<D> {
                 return;
             };
             match inbound.next(&mut self.buf) {
-                Ok(Next::Message(message)) => self.dispatch(message),
+                Ok(Next::Message(message, envelope)) => self.dispatch(message, envelope),
                 Ok(Next::NeedAtLeast(need)) => {
                     self.need = need;
                     return;
@@ -219,10 +220,13 @@ impl<D: Dispatch> Connection<D> {
         }
     }
 
-    fn dispatch(&mut self, message: Message) {
-        let Some(format) = self.inbound.as_ref().map(Inbound::format) else {
+    fn dispatch(&mut self, message: Message, envelope: Option<Box<Envelope>>) {
+        let Some(mut format) = self.inbound.as_ref().map(Inbound::format) else {
             return;
         };
+        if let Some(envelope) = &envelope {
+            format.protocol = envelope.protocol;
+        }
         let Header {
             name, message_type, ..
         } = &message.header;
@@ -231,10 +235,30 @@ impl<D: Dispatch> Connection<D> {
             message,
             format,
             connection: self.id,
+            envelope,
         };
         let reply = Responder::new(Arc::clone(&self.replies), self.dispatched, &request);
         self.dispatched += 1;
+        let pinned = self.shared.config.protocol;
         match message_type {
+            // Only a THeader frame can switch protocols on a connection.
+            MessageType::Call | MessageType::Oneway
+                if pinned.is_some_and(|pinned| pinned != format.protocol) =>
+            {
+                log::warn!(
+                    target: LOG,
+                    "connection {} from {}: a THeader call to {name} in {}, but this server \
+                     accepts only {}",
+                    self.id, self.peer, format.protocol, pinned.unwrap_or(format.protocol)
+                );
+                reply.send(Err(ApplicationException::new(
+                    ExceptionKind::INVALID_PROTOCOL,
+                    format!(
+                        "this server accepts only the {} protocol",
+                        pinned.unwrap_or(format.protocol)
+                    ),
+                )));
+            }
             MessageType::Call | MessageType::Oneway => {
                 self.shared.dispatch.dispatch(request, reply)
             }

@@ -9,7 +9,8 @@ use bytes::Bytes;
 use crate::detect::{describe_start, detect, Detected, MAX_DETECT_LEN};
 use crate::dispatch::Dispatch;
 use crate::exception::{ApplicationException, ExceptionKind};
-use crate::format::WireFormat;
+use crate::format::{Protocol, Transport, WireFormat};
+use crate::header::Envelope;
 use crate::inbound::{first_header, Inbound, Unreadable};
 use crate::message::MethodName;
 use crate::outbound::Outgoing;
@@ -36,13 +37,8 @@ impl<D: Dispatch> Connection<D> {
                 self.refuse("started a TLS handshake; this server does not speak TLS");
                 return false;
             }
-            Detected::THeader => {
-                self.refuse(
-                    "speaks THeader, which is not supported yet: use the framed or buffered \
-                     transport",
-                );
-                return false;
-            }
+            // The protocol is named frame by frame; binary stands in until the first one.
+            Detected::THeader => WireFormat::new(Transport::Header, Protocol::Binary),
             Detected::Unknown => {
                 self.refuse("sent something that is not Thrift");
                 return false;
@@ -54,7 +50,10 @@ impl<D: Dispatch> Connection<D> {
             (Some(transport), _) if transport != format.transport => {
                 Some(format!("the {transport} transport"))
             }
-            (_, Some(protocol)) if protocol != format.protocol => {
+            // A THeader frame names its protocol: checked per request, when dispatched.
+            (_, Some(protocol))
+                if protocol != format.protocol && format.transport != Transport::Header =>
+            {
                 Some(format!("the {protocol} protocol"))
             }
             _ => None,
@@ -66,7 +65,7 @@ impl<D: Dispatch> Connection<D> {
             let header = first_header(format, config.limits, &self.buf);
             self.farewell = header.and_then(|header| {
                 let exception = ApplicationException::new(ExceptionKind::INVALID_PROTOCOL, reason);
-                encode_exception(format, &header.name, header.seqid, &exception)
+                encode_exception(format, None, &header.name, header.seqid, &exception)
             });
             return false;
         }
@@ -91,7 +90,12 @@ impl<D: Dispatch> Connection<D> {
         let Some(format) = self.inbound.as_ref().map(Inbound::format) else {
             return;
         };
-        let Unreadable { error, header } = unreadable;
+        let Unreadable {
+            error,
+            header,
+            envelope,
+            kind,
+        } = unreadable;
         let call = match &header {
             Some(header) => format!("call {} (seqid {})", header.name, header.seqid),
             None => String::from("a request"),
@@ -102,27 +106,38 @@ impl<D: Dispatch> Connection<D> {
             self.id, self.peer
         );
         self.reading = false;
-        self.farewell = header.and_then(|header| {
-            let exception = ApplicationException::new(
-                ExceptionKind::PROTOCOL_ERROR,
-                format!("the server cannot read this {format} request: {error}"),
-            );
-            encode_exception(format, &header.name, header.seqid, &exception)
-        });
+        let exception = ApplicationException::new(
+            kind,
+            format!("the server cannot read this {format} request: {error}"),
+        );
+        self.farewell = match (header, envelope) {
+            (Some(header), _) => {
+                encode_exception(format, None, &header.name, header.seqid, &exception)
+            }
+            // A THeader frame whose message could not be read: answered as Apache's servers
+            // do, with no method name, in the frame's protocol and seqid.
+            (None, Some(envelope)) => {
+                let format = WireFormat::new(Transport::Header, envelope.protocol);
+                let name = MethodName::from("");
+                encode_exception(format, Some(&envelope), &name, envelope.seqid, &exception)
+            }
+            (None, None) => None,
+        };
     }
 }
 
-/// An exception as a complete message in `format`, frame prefix included; `None` (logged) if it
-/// cannot be encoded.
-fn encode_exception(
+/// An exception as a complete message in `format` (in `envelope` for THeader), frame prefix
+/// included; `None` (logged) if it cannot be encoded.
+pub(super) fn encode_exception(
     format: WireFormat,
+    envelope: Option<&Envelope>,
     name: &MethodName,
     seqid: i32,
     exception: &ApplicationException,
 ) -> Option<Outgoing> {
     let encoded = exception
         .encode(format.protocol, name.as_str(), seqid)
-        .and_then(|message| Outgoing::new(format.transport, message));
+        .and_then(|message| Outgoing::for_transport(format.transport, envelope, message));
     encoded
         .map_err(|error| log::error!(target: LOG, "cannot encode {exception}: {error}"))
         .ok()
@@ -131,7 +146,7 @@ fn encode_exception(
 /// The answer to an HTTP request: a client that speaks HTTP can at least show this.
 const HTTP_REFUSAL: &[u8] = b"HTTP/1.1 400 Bad Request\r\n\
 Content-Type: text/plain; charset=utf-8\r\n\
-Content-Length: 80\r\n\
+Content-Length: 88\r\n\
 Connection: close\r\n\
 \r\n\
-This is a Thrift server: it speaks framed or buffered binary or compact Thrift.\n";
+This is a Thrift server: it speaks framed, buffered or THeader binary or compact Thrift\n";
