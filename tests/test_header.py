@@ -117,9 +117,9 @@ def test_current_request_outside_a_handler_is_empty() -> None:
 
 
 def test_header_options_are_checked(items: ModuleType, hive: thrifthive.Server) -> None:
-    with pytest.raises(ValueError, match='headers need transport="header"'):
+    with pytest.raises(ValueError, match='headers need transport="header" or an http:// address'):
         hive_client(items, hive, headers={"a": "b"})
-    with pytest.raises(ValueError, match='headers need transport="header"'):
+    with pytest.raises(ValueError, match='headers need transport="header" or an http:// address'):
         hive_client(items, hive, transport="framed").with_headers({"a": "b"})
     with pytest.raises(TypeError, match="headers must map str to str"):
         hive_client(items, hive, transport="header").with_headers({"a": 1})  # type: ignore[dict-item]

@@ -267,6 +267,7 @@ class NativeServer:
         handler_threads: int,
         io_threads: int,
         reuse_port: bool,
+        http_path: str = "/thrift",
     ) -> NativeServer: ...
     @property
     def port(self) -> int | None: ...

@@ -13,6 +13,9 @@ that goes wrong with the connection as :class:`~thrifthive.exceptions.TTransport
 message says what happened (refused, timed out after how long, closed by the server, not a
 Thrift reply).
 
+Thrift over HTTP: ``Client(service, "http://host:port/thrift")`` posts each call (Apache's
+``THttpServer``, thrifthive's ``Server(transport="http")``); ``headers`` are sent as HTTP headers.
+
 Info headers: with ``transport="header"`` (Apache's THeader), each call may carry string
 key/value pairs that the server's handler reads from :func:`thrifthive.current_request`:
 ``Client(..., transport="header", headers={"caller": "web"})`` sends them with every call, and
@@ -28,6 +31,7 @@ opens a new one. Calls are never retried, since a failed call may have run on th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import Any
@@ -38,14 +42,19 @@ from thrifthive.service import Method, Service
 
 __all__ = ["Client"]
 
+# What an HTTP header name may be (RFC 9110's token).
+_HTTP_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+
 
 class Client:
-    """A client of ``service`` at ``address``: ``"host:port"``, ``"[::1]:port"`` or
-    ``"unix:/path"``.
+    """A client of ``service`` at ``address``: ``"host:port"``, ``"[::1]:port"``,
+    ``"unix:/path"``, or ``"http://host:port/path"`` for Thrift over HTTP (each call a POST;
+    ``headers`` become HTTP headers).
 
     ``transport`` is ``"buffered"`` (the default, what Apache's and thriftpy2's Python servers
-    expect), ``"framed"`` or ``"header"`` (THeader); ``protocol`` ``"binary"`` (the default) or
-    ``"compact"``. ``headers`` (THeader only) go with every call as info headers;
+    expect), ``"framed"`` or ``"header"`` (THeader), and ``"http"`` for an http:// address;
+    ``protocol`` ``"binary"`` (the default) or ``"compact"``. ``headers`` (THeader and HTTP) go
+    with every call, as info headers or HTTP headers;
     ``compression="zlib"`` (THeader only) compresses every request.
     ``timeout`` bounds each call, in seconds (None: no bound); ``connect_timeout`` bounds
     connecting. With ``service_name``, calls are multiplexed: the method names go out as
@@ -57,7 +66,7 @@ class Client:
         service: Service,
         address: str,
         *,
-        transport: str = "buffered",
+        transport: str | None = None,
         protocol: str = "binary",
         timeout: float | None = None,
         connect_timeout: float = 10.0,
@@ -67,6 +76,8 @@ class Client:
     ) -> None:
         self.service = service
         self.address = address
+        if transport is None:
+            transport = "http" if address.startswith("http://") else "buffered"
         self.transport = transport
         self._native = _native.RpcClient(
             address,
@@ -95,15 +106,19 @@ class Client:
         return view
 
     def _checked_headers(self, headers: Mapping[str, str]) -> dict[str, str]:
-        if self.transport != "header":
+        if self.transport not in ("header", "http"):
             raise ValueError(
-                f'headers need transport="header": the {self.transport} transport has no room '
-                "for them"
+                f'headers need transport="header" or an http:// address: the {self.transport} '
+                "transport has no room for them"
             )
         checked = dict(headers)
         for key, value in checked.items():
             if not isinstance(key, str) or not isinstance(value, str):
                 raise TypeError(f"headers must map str to str, got {key!r}: {value!r}")
+            if self.transport == "http" and (
+                not _HTTP_TOKEN.fullmatch(key) or any(c in value for c in "\r\n\0")
+            ):
+                raise ValueError(f"{key!r}: {value!r} cannot be an HTTP header")
         return checked
 
     def __getattr__(self, name: str) -> Callable[..., Any]:

@@ -153,7 +153,7 @@ class _Loop:
         self.loop.close()
 
 
-Transport = Literal["auto", "framed", "buffered", "header"]
+Transport = Literal["auto", "framed", "buffered", "header", "http"]
 Protocol = Literal["auto", "binary", "compact"]
 
 
@@ -178,6 +178,9 @@ class Server:
     Apache's ``THeaderProtocol`` speaks) and ``protocol`` are detected per connection unless
     pinned. A THeader reply goes back in the request's protocol and transforms (zlib), and a
     handler reads the request's info headers from :func:`thrifthive.current_request`.
+    ``transport="http"`` serves Thrift over HTTP/1.1 instead (Apache's ``THttpClient``,
+    thriftpy2's HTTP client): POSTs to ``http_path``, either protocol in the body, kept-alive
+    connections, the request's HTTP headers (names lower-cased) in ``current_request()``.
     ``handler_threads`` Python threads run handlers (blocking ones hold up only their own);
     ``io_threads`` tokio threads do the socket IO. ``workers=N`` (N > 1) makes :meth:`serve`
     fork N processes sharing the TCP port. Limits: ``max_frame_size`` (bytes),
@@ -202,6 +205,7 @@ class Server:
         max_connections: int = 16_384,
         handler_threads: int = 64,
         io_threads: int = 1,
+        http_path: str = "/thrift",
     ) -> None:
         self._table = _routes(service, handler, services, default)
         self.host = host
@@ -214,6 +218,7 @@ class Server:
         self.max_connections = max_connections
         self.handler_threads = handler_threads
         self.io_threads = io_threads
+        self.http_path = http_path
         self.workers = workers
         # Set in the worker processes of workers > 1, which share the port.
         self._reuse_port = False
@@ -258,6 +263,7 @@ class Server:
                 handler_threads=self.handler_threads,
                 io_threads=self.io_threads,
                 reuse_port=self._reuse_port,
+                http_path=self.http_path,
             )
         except BaseException:
             self._close_loop()

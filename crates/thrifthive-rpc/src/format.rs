@@ -15,6 +15,9 @@ pub enum Transport {
     /// THeader: frames with a header naming the protocol inside, payload transforms (zlib) and
     /// info headers; see [`crate::header`]. The protocol may differ from frame to frame.
     Header,
+    /// HTTP/1.1: each message the body of a POST (a request) or of its response; see
+    /// [`crate::http`].
+    Http,
 }
 
 /// How a message is encoded.
@@ -48,6 +51,7 @@ impl fmt::Display for Transport {
             Transport::Framed => "framed",
             Transport::Buffered => "buffered",
             Transport::Header => "header",
+            Transport::Http => "http",
         })
     }
 }

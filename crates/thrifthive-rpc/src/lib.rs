@@ -19,6 +19,7 @@ mod dispatch;
 mod exception;
 mod format;
 pub mod header;
+pub mod http;
 mod inbound;
 pub mod loadgen;
 mod message;

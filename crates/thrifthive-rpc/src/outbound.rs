@@ -7,6 +7,7 @@ use thrifthive_wire::{LengthOf, WireError};
 
 use crate::format::Transport;
 use crate::header::{self, Envelope};
+use crate::http;
 
 /// A message with its frame prefix, if any.
 #[derive(Debug)]
@@ -67,22 +68,15 @@ impl Outgoing {
         })
     }
 
-    /// `message` in a THeader frame: built whole, since the header is of variable length and
-    /// a transform rewrites the message anyway.
-    pub(crate) fn enveloped(envelope: &Envelope, message: &[u8]) -> Result<Outgoing, WireError> {
-        header::encode(envelope, message).map(Outgoing::raw)
-    }
-
-    /// `message` as `transport` carries it: in `envelope` for THeader (which must be given
-    /// then), behind its length for framed.
-    pub(crate) fn for_transport(
-        transport: Transport,
-        envelope: Option<&Envelope>,
-        message: Bytes,
-    ) -> Result<Outgoing, WireError> {
-        match envelope {
-            Some(envelope) => Outgoing::enveloped(envelope, &message),
-            None => Outgoing::new(transport, message),
+    /// `message` as `wrapping` says; a THeader frame or an HTTP response is built whole (its
+    /// head is of variable length, and a transform rewrites the message anyway).
+    pub(crate) fn wrapped(wrapping: &Wrapping, message: Bytes) -> Result<Outgoing, WireError> {
+        match wrapping {
+            Wrapping::Plain(transport) => Outgoing::new(*transport, message),
+            Wrapping::Header(envelope) => header::encode(envelope, &message).map(Outgoing::raw),
+            Wrapping::Http { keep_alive } => {
+                Ok(Outgoing::raw(http::server::ok(&message, *keep_alive)))
+            }
         }
     }
 
@@ -108,4 +102,15 @@ impl Outgoing {
         self.sent += n;
         self.sent >= self.prefix_len + self.message.len()
     }
+}
+
+/// What a reply goes back in: what its request came in.
+#[derive(Debug, Clone)]
+pub(crate) enum Wrapping {
+    /// Framed (behind its length) or buffered (as it is).
+    Plain(Transport),
+    /// A THeader frame with this envelope.
+    Header(Box<Envelope>),
+    /// The body of a 200 response.
+    Http { keep_alive: bool },
 }

@@ -26,7 +26,7 @@ fn exception_in(format: WireFormat, reply: &[u8], name: &str, seqid: i32) -> App
             &reply[4..]
         }
         Transport::Buffered => reply,
-        Transport::Header => unreachable!("see tests/header.rs"),
+        Transport::Header | Transport::Http => unreachable!("see tests/header.rs, http.rs"),
     };
     let message = Message::parse(
         Bytes::copy_from_slice(message),

@@ -26,6 +26,13 @@ impl Target {
         timeout: Option<f64>,
         connect_timeout: f64,
     ) -> PyResult<Target> {
+        let (address, http_path) = match address.strip_prefix("http://") {
+            Some(rest) => {
+                let (address, path) = http_url(rest)?;
+                (address, Some(path))
+            }
+            None => (address.to_owned(), None),
+        };
         let address = address
             .parse::<Address>()
             .map_err(|err| PyValueError::new_err(err.to_string()))?;
@@ -33,12 +40,19 @@ impl Target {
             "buffered" => Transport::Buffered,
             "framed" => Transport::Framed,
             "header" => Transport::Header,
+            "http" => Transport::Http,
             _ => {
                 return Err(PyValueError::new_err(format!(
-                    "unknown transport {transport:?}: use \"buffered\", \"framed\" or \"header\""
+                    "unknown transport {transport:?}: use \"buffered\", \"framed\", \"header\" \
+                     or \"http\""
                 )))
             }
         };
+        if (transport == Transport::Http) != http_path.is_some() {
+            return Err(PyValueError::new_err(
+                "HTTP goes with an http:// address: Client(service, \"http://host:port/path\")",
+            ));
+        }
         let (wire, codec) = match protocol {
             "binary" => (Protocol::Binary, codec::Protocol::Binary),
             "compact" => (Protocol::Compact, codec::Protocol::Compact),
@@ -52,6 +66,7 @@ impl Target {
             format: WireFormat::new(transport, wire),
             timeout: timeout.map(|t| seconds("timeout", t)).transpose()?,
             connect_timeout: seconds("connect_timeout", connect_timeout)?,
+            http_path: http_path.unwrap_or_else(|| "/".to_owned()),
             ..ClientOptions::default()
         };
         Ok(Target {
@@ -72,4 +87,30 @@ pub fn seconds(name: &str, value: f64) -> PyResult<Duration> {
                 "{name} must be a positive number of seconds, got {value}"
             ))
         })
+}
+
+/// The `host:port` and path of an http:// URL, given what follows the scheme (the port 80 if
+/// none is given, the path `/`).
+fn http_url(rest: &str) -> PyResult<(String, String)> {
+    let (authority, path) = rest.split_at(rest.find(['/', '?']).unwrap_or(rest.len()));
+    let path = match path {
+        "" => "/".to_owned(),
+        p if p.starts_with('?') => format!("/{p}"),
+        p => p.to_owned(),
+    };
+    if authority.is_empty() || authority.contains('@') {
+        return Err(PyValueError::new_err(format!(
+            "cannot use the URL http://{rest}: expected http://host[:port]/path"
+        )));
+    }
+    // A port is there if the authority ends with :digits after any IPv6 bracket.
+    let has_port = authority.rsplit_once(':').is_some_and(|(host, port)| {
+        !host.is_empty() && !port.contains(']') && (!host.contains(':') || host.ends_with(']'))
+    });
+    let address = if has_port {
+        authority.to_owned()
+    } else {
+        format!("{authority}:80")
+    };
+    Ok((address, path))
 }

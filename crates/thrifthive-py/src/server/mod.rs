@@ -54,7 +54,7 @@ impl NativeServer {
     #[new]
     #[pyo3(signature = (
         router, *, host, port, unix_socket, transport, protocol, max_frame_size, idle_timeout,
-        max_connections, handler_threads, io_threads, reuse_port
+        max_connections, handler_threads, io_threads, reuse_port, http_path = "/thrift"
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -71,6 +71,7 @@ impl NativeServer {
         handler_threads: usize,
         io_threads: usize,
         reuse_port: bool,
+        http_path: &str,
     ) -> PyResult<NativeServer> {
         if handler_threads == 0 || io_threads == 0 {
             return Err(PyValueError::new_err(
@@ -87,8 +88,9 @@ impl NativeServer {
             "framed" => Some(Transport::Framed),
             "buffered" => Some(Transport::Buffered),
             "header" => Some(Transport::Header),
+            "http" => Some(Transport::Http),
             _ => {
-                let choices = ["framed", "buffered", "header"];
+                let choices = ["framed", "buffered", "header", "http"];
                 return Err(choice_error("transport", transport, &choices));
             }
         };
@@ -98,6 +100,12 @@ impl NativeServer {
             "compact" => Some(Protocol::Compact),
             _ => return Err(choice_error("protocol", protocol, &["binary", "compact"])),
         };
+        if !http_path.starts_with('/') {
+            return Err(PyValueError::new_err(format!(
+                "http_path must start with \"/\", got {http_path:?}"
+            )));
+        }
+        config.http_path = http_path.to_owned();
         config.max_frame_size = max_frame_size;
         config.idle_timeout = idle_timeout
             .map(Duration::try_from_secs_f64)

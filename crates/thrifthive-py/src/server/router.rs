@@ -195,15 +195,13 @@ impl Router {
             }
         };
         let route_ref = route.get();
-        // Only a call that brought info headers sets the context: the others, and every
-        // framed or buffered call, pay nothing for it.
-        let context = match &request.envelope {
-            Some(envelope) if !envelope.info.is_empty() => {
-                match self.request_context(py, &envelope.info) {
-                    Ok(context) => Some(context),
-                    Err(error) => return Outcome::Done(self.raised(py, route_ref, call, error)),
-                }
-            }
+        // Only a call that brought headers (THeader info headers, HTTP headers) sets the
+        // context: the others, and every framed or buffered call, pay nothing for it.
+        let context = match request.info_headers() {
+            Some(info) if !info.is_empty() => match self.request_context(py, info) {
+                Ok(context) => Some(context),
+                Err(error) => return Outcome::Done(self.raised(py, route_ref, call, error)),
+            },
             _ => None,
         };
         let returned = match &context {

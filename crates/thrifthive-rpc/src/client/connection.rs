@@ -12,7 +12,7 @@ use crate::exception::ApplicationException;
 use crate::format::Transport;
 use crate::format::WireFormat;
 use crate::header::{self, Envelope, InfoHeaders};
-use crate::inbound::{Inbound, Next, ReadRoom};
+use crate::inbound::{Carried, Inbound, Next, ReadRoom};
 use crate::message::{peek_header, Header, Message, MethodName};
 use crate::net::{Address, Stream};
 use crate::outbound::Outbound;
@@ -21,7 +21,7 @@ use super::connect::connect;
 use super::{ClientError, ClientOptions};
 
 /// Reads of 16 KiB: replies can be big (a page of records).
-const READ_ROOM: ReadRoom = ReadRoom {
+pub(super) const READ_ROOM: ReadRoom = ReadRoom {
     chunk: 16 * 1024,
     max_ahead: 1024 * 1024,
 };
@@ -30,12 +30,23 @@ const READ_ROOM: ReadRoom = ReadRoom {
 /// connection](ClientError::breaks_connection), drop it and connect again.
 #[derive(Debug)]
 pub struct Connection {
-    stream: Stream,
-    buf: BytesMut,
-    inbound: Inbound,
+    pub(super) stream: Stream,
+    pub(super) buf: BytesMut,
+    pub(super) inbound: Inbound,
     timeout: Option<Duration>,
     /// For THeader: the envelope of every request (protocol and transforms).
     envelope: Option<Envelope>,
+    /// For HTTP: where requests are posted.
+    pub(super) http: Option<HttpTarget>,
+    /// Whether the connection can carry another call (an HTTP server may close it after each).
+    pub(super) reusable: bool,
+}
+
+/// Where a client's HTTP requests go: the Host header's value, and the path.
+#[derive(Debug)]
+pub(super) struct HttpTarget {
+    pub(super) host: String,
+    pub(super) path: String,
 }
 
 impl Connection {
@@ -53,7 +64,18 @@ impl Connection {
                 transforms: options.transforms.clone(),
                 ..Envelope::new(options.format.protocol)
             }),
+            http: (options.format.transport == Transport::Http).then(|| HttpTarget {
+                host: address.to_string(),
+                path: options.http_path.clone(),
+            }),
+            reusable: true,
         })
+    }
+
+    /// Whether the connection can carry another call: false once the server said it closes
+    /// it (an HTTP/1.0 server, say).
+    pub fn is_reusable(&self) -> bool {
+        self.reusable
     }
 
     /// Whether this idle connection can no longer be used: the peer closed it, or left bytes
@@ -80,9 +102,14 @@ impl Connection {
         let header = peek_header(request, protocol, self.inbound.limits())
             .map_err(ClientError::InvalidRequest)?;
         let timeout = self.timeout;
+        let oneway = header.message_type == MessageType::Oneway;
         let exchange = async {
+            if self.http.is_some() {
+                self.send_http(request, &header.name, info).await?;
+                return self.receive_http(&header.name, oneway).await;
+            }
             self.send(request, &header, info).await?;
-            if header.message_type == MessageType::Oneway {
+            if oneway {
                 return Ok(None);
             }
             self.receive(&header.name).await.map(Some)
@@ -172,10 +199,12 @@ impl Connection {
             }
             let need = if checked {
                 match self.inbound.next(&mut self.buf) {
-                    Ok(Next::Message(message, envelope)) => {
-                        return self
-                            .check_envelope(method, envelope.as_deref())
-                            .map(|()| message)
+                    Ok(Next::Message(message, carried)) => {
+                        let envelope = match &carried {
+                            Carried::Header(envelope) => Some(&**envelope),
+                            _ => None,
+                        };
+                        return self.check_envelope(method, envelope).map(|()| message);
                     }
                     Ok(Next::NeedAtLeast(need)) => need,
                     Err(unreadable) => {
@@ -253,7 +282,7 @@ fn answers(sent: &MethodName, got: &MethodName) -> bool {
             .is_some_and(|(_, method)| method == got)
 }
 
-fn io_error(method: &MethodName, source: io::Error) -> ClientError {
+pub(super) fn io_error(method: &MethodName, source: io::Error) -> ClientError {
     ClientError::Io {
         method: method.clone(),
         source,

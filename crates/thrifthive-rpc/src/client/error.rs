@@ -58,6 +58,19 @@ pub enum ClientError {
         looks_like: Detected,
         first_bytes: String,
     },
+    /// An HTTP server answered with another status than 200.
+    HttpStatus {
+        method: MethodName,
+        status: u16,
+        reason: String,
+        /// The start of the response body, as text (servers explain errors there).
+        body: String,
+    },
+    /// The HTTP response cannot be read.
+    InvalidHttp {
+        method: MethodName,
+        reason: String,
+    },
     /// The reply is Thrift, but in another transport or protocol than the request's.
     WrongFormat {
         method: MethodName,
@@ -105,6 +118,8 @@ impl ClientError {
             ClientError::Io { .. } => "i/o error",
             ClientError::NotThrift { .. } => "not thrift",
             ClientError::WrongFormat { .. } => "wrong format",
+            ClientError::HttpStatus { .. } => "http error status",
+            ClientError::InvalidHttp { .. } => "invalid http response",
             ClientError::InvalidReply { .. } => "invalid reply",
             ClientError::BadSequenceId { .. } => "bad sequence id",
             ClientError::WrongMethodName { .. } => "wrong method name",
@@ -196,6 +211,24 @@ impl fmt::Display for ClientError {
                 "expected a reply to {method}, got {looks_like}: this is not a Thrift reply \
                  (first bytes: {first_bytes})"
             ),
+            ClientError::HttpStatus {
+                method,
+                status,
+                reason,
+                body,
+            } => {
+                write!(
+                    f,
+                    "the HTTP server answered the call to {method} with {status} {reason}"
+                )?;
+                if !body.is_empty() {
+                    write!(f, ": {body}")?;
+                }
+                Ok(())
+            }
+            ClientError::InvalidHttp { method, reason } => {
+                write!(f, "cannot read the HTTP response to {method}: {reason}")
+            }
             ClientError::WrongFormat {
                 method,
                 expected,

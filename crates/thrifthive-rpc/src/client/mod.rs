@@ -14,6 +14,7 @@ mod blocking;
 mod connect;
 mod connection;
 mod error;
+mod http;
 mod options;
 mod reconnect;
 

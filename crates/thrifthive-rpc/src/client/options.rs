@@ -23,6 +23,8 @@ pub struct ClientOptions {
     /// What to apply to each request's payload (THeader only; zlib, say). Replies may come
     /// with any transforms.
     pub transforms: Vec<Transform>,
+    /// Where HTTP requests are posted (HTTP only).
+    pub http_path: String,
 }
 
 impl ClientOptions {
@@ -39,6 +41,7 @@ impl Default for ClientOptions {
             limits: Limits::default(),
             max_frame_size: Self::DEFAULT_MAX_FRAME_SIZE,
             transforms: Vec::new(),
+            http_path: "/".to_owned(),
         }
     }
 }

@@ -55,8 +55,10 @@ impl Client {
         request: &[u8],
         info: &InfoHeaders,
     ) -> Result<Option<Message>, ClientError> {
-        let result = self.connect().await?.call_with(request, info).await;
-        if result.as_ref().is_err_and(ClientError::breaks_connection) {
+        let connection = self.connect().await?;
+        let result = connection.call_with(request, info).await;
+        let spent = !connection.is_reusable();
+        if spent || result.as_ref().is_err_and(ClientError::breaks_connection) {
             self.connection = None;
         }
         result

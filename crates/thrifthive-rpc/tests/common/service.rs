@@ -10,7 +10,7 @@
 //! | `createUser(1: User user)`      | the canned User                                    |
 //! | `listUsers(1: i32, 2: i32)`     | a canned UserPage of 100 Users, encoded once       |
 //! | `echoBinary(1: binary data)`    | `data`                                             |
-//! | `getHeader(1: string key)`      | the THeader info header `key`, unset if absent     |
+//! | `getHeader(1: string key)`      | the info (or HTTP) header `key`, unset if absent   |
 //! | `sleep(1: i32 ms)`              | void, `ms` milliseconds later                      |
 //! | `notify(1: i32 n)` (oneway)     | none                                               |
 //! | anything else                   | TApplicationException UNKNOWN_METHOD               |
@@ -61,7 +61,7 @@ impl Dispatch for TestService {
             // Replies with the value of the THeader info header named by its argument.
             "getHeader" => match read_arg(protocol, args, TType::String) {
                 Ok(Arg::Binary(key)) => {
-                    let info = request.envelope.as_ref().map(|envelope| &envelope.info);
+                    let info = request.info_headers();
                     let value = info.and_then(|info| info.get(&key)).cloned();
                     reply(&|w| {
                         if let Some(value) = &value {

@@ -21,8 +21,7 @@ use tokio::time::{sleep, Instant};
 
 use crate::dispatch::{ConnectionId, Dispatch, Request, Responder};
 use crate::exception::{ApplicationException, ExceptionKind};
-use crate::header::Envelope;
-use crate::inbound::{Inbound, Next, ReadRoom};
+use crate::inbound::{Carried, Inbound, Next, ReadRoom};
 use crate::message::{Header, Message};
 use crate::net::{ReadHalf, Stream, WriteHalf};
 use crate::outbound::Outgoing;
@@ -210,7 +209,7 @@ impl<D: Dispatch> Connection<D> {
                 return;
             };
             match inbound.next(&mut self.buf) {
-                Ok(Next::Message(message, envelope)) => self.dispatch(message, envelope),
+                Ok(Next::Message(message, carried)) => self.dispatch(message, carried),
                 Ok(Next::NeedAtLeast(need)) => {
                     self.need = need;
                     return;
@@ -220,13 +219,23 @@ impl<D: Dispatch> Connection<D> {
         }
     }
 
-    fn dispatch(&mut self, message: Message, envelope: Option<Box<Envelope>>) {
+    fn dispatch(&mut self, message: Message, carried: Carried) {
         let Some(mut format) = self.inbound.as_ref().map(Inbound::format) else {
             return;
         };
-        if let Some(envelope) = &envelope {
-            format.protocol = envelope.protocol;
-        }
+        let (envelope, http) = match carried {
+            Carried::Plain => (None, None),
+            Carried::Header(envelope) => {
+                format.protocol = envelope.protocol;
+                (Some(envelope), None)
+            }
+            Carried::Http(http, protocol) => {
+                format.protocol = protocol;
+                // The client closes after this response: read no more.
+                self.reading &= http.keep_alive;
+                (None, Some(http))
+            }
+        };
         let Header {
             name, message_type, ..
         } = &message.header;
@@ -236,19 +245,20 @@ impl<D: Dispatch> Connection<D> {
             format,
             connection: self.id,
             envelope,
+            http,
         };
         let reply = Responder::new(Arc::clone(&self.replies), self.dispatched, &request);
         self.dispatched += 1;
         let pinned = self.shared.config.protocol;
         match message_type {
-            // Only a THeader frame can switch protocols on a connection.
+            // Only a THeader frame or an HTTP request can switch protocols on a connection.
             MessageType::Call | MessageType::Oneway
                 if pinned.is_some_and(|pinned| pinned != format.protocol) =>
             {
                 log::warn!(
                     target: LOG,
-                    "connection {} from {}: a THeader call to {name} in {}, but this server \
-                     accepts only {}",
+                    "connection {} from {}: a call to {name} in {}, but this server accepts \
+                     only {}",
                     self.id, self.peer, format.protocol, pinned.unwrap_or(format.protocol)
                 );
                 reply.send(Err(ApplicationException::new(

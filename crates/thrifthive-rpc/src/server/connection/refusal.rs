@@ -10,10 +10,10 @@ use crate::detect::{describe_start, detect, Detected, MAX_DETECT_LEN};
 use crate::dispatch::Dispatch;
 use crate::exception::{ApplicationException, ExceptionKind};
 use crate::format::{Protocol, Transport, WireFormat};
-use crate::header::Envelope;
-use crate::inbound::{first_header, Inbound, Unreadable};
+use crate::http;
+use crate::inbound::{first_header, ErrorAnswer, Inbound, Unreadable};
 use crate::message::MethodName;
-use crate::outbound::Outgoing;
+use crate::outbound::{Outgoing, Wrapping};
 
 use super::{Connection, LOG};
 
@@ -26,10 +26,19 @@ impl<D: Dispatch> Connection<D> {
             self.need = (self.buf.len() + 1).min(MAX_DETECT_LEN);
             return false;
         };
+        let shared = Arc::clone(&self.shared);
+        let config = &shared.config;
         let format = match detected {
             Detected::Thrift(format) => format,
+            // The protocol is said by each request's body; binary stands in until the first.
+            Detected::Http if config.transport == Some(Transport::Http) => {
+                WireFormat::new(Transport::Http, Protocol::Binary)
+            }
             Detected::Http => {
-                self.refuse("sent an HTTP request; this is a Thrift server");
+                self.refuse(
+                    "sent an HTTP request; this server does not serve HTTP (its transport \
+                     would be http)",
+                );
                 self.farewell = Some(Outgoing::raw(Bytes::from_static(HTTP_REFUSAL)));
                 return false;
             }
@@ -44,16 +53,13 @@ impl<D: Dispatch> Connection<D> {
                 return false;
             }
         };
-        let shared = Arc::clone(&self.shared);
-        let config = &shared.config;
+        let per_request = matches!(format.transport, Transport::Header | Transport::Http);
         let refused = match (config.transport, config.protocol) {
             (Some(transport), _) if transport != format.transport => {
                 Some(format!("the {transport} transport"))
             }
-            // A THeader frame names its protocol: checked per request, when dispatched.
-            (_, Some(protocol))
-                if protocol != format.protocol && format.transport != Transport::Header =>
-            {
+            // A THeader frame or HTTP request names its protocol: checked when dispatched.
+            (_, Some(protocol)) if protocol != format.protocol && !per_request => {
                 Some(format!("the {protocol} protocol"))
             }
             _ => None,
@@ -65,12 +71,20 @@ impl<D: Dispatch> Connection<D> {
             let header = first_header(format, config.limits, &self.buf);
             self.farewell = header.and_then(|header| {
                 let exception = ApplicationException::new(ExceptionKind::INVALID_PROTOCOL, reason);
-                encode_exception(format, None, &header.name, header.seqid, &exception)
+                let wrapping = Wrapping::Plain(format.transport);
+                encode_exception(format, &wrapping, &header.name, header.seqid, &exception)
             });
             return false;
         }
         log::debug!(target: LOG, "connection {} from {} speaks {format}", self.id, self.peer);
-        self.inbound = Some(Inbound::new(format, config.limits, config.max_frame_size));
+        self.inbound = Some(match format.transport {
+            Transport::Http => Inbound::http(
+                Arc::from(config.http_path.as_str()),
+                config.limits,
+                config.max_frame_size,
+            ),
+            _ => Inbound::new(format, config.limits, config.max_frame_size),
+        });
         true
     }
 
@@ -90,15 +104,10 @@ impl<D: Dispatch> Connection<D> {
         let Some(format) = self.inbound.as_ref().map(Inbound::format) else {
             return;
         };
-        let Unreadable {
-            error,
-            header,
-            envelope,
-            kind,
-        } = unreadable;
-        let call = match &header {
-            Some(header) => format!("call {} (seqid {})", header.name, header.seqid),
-            None => String::from("a request"),
+        let Unreadable { error, answer } = unreadable;
+        let call = match &answer {
+            ErrorAnswer::Call(header) => format!("call {} (seqid {})", header.name, header.seqid),
+            _ => String::from("a request"),
         };
         log::warn!(
             target: LOG,
@@ -106,38 +115,40 @@ impl<D: Dispatch> Connection<D> {
             self.id, self.peer
         );
         self.reading = false;
-        let exception = ApplicationException::new(
-            kind,
-            format!("the server cannot read this {format} request: {error}"),
-        );
-        self.farewell = match (header, envelope) {
-            (Some(header), _) => {
-                encode_exception(format, None, &header.name, header.seqid, &exception)
+        let message = format!("the server cannot read this {format} request: {error}");
+        self.farewell = match answer {
+            ErrorAnswer::Nothing => None,
+            ErrorAnswer::Call(header) => {
+                let exception = ApplicationException::new(ExceptionKind::PROTOCOL_ERROR, message);
+                let wrapping = Wrapping::Plain(format.transport);
+                encode_exception(format, &wrapping, &header.name, header.seqid, &exception)
             }
             // A THeader frame whose message could not be read: answered as Apache's servers
             // do, with no method name, in the frame's protocol and seqid.
-            (None, Some(envelope)) => {
+            ErrorAnswer::Header(envelope, kind) => {
                 let format = WireFormat::new(Transport::Header, envelope.protocol);
-                let name = MethodName::from("");
-                encode_exception(format, Some(&envelope), &name, envelope.seqid, &exception)
+                let exception = ApplicationException::new(kind, message);
+                let (name, seqid) = (MethodName::from(""), envelope.seqid);
+                let wrapping = Wrapping::Header(envelope);
+                encode_exception(format, &wrapping, &name, seqid, &exception)
             }
-            (None, None) => None,
+            ErrorAnswer::Http(error) => Some(Outgoing::raw(http::server::refusal(&error))),
         };
     }
 }
 
-/// An exception as a complete message in `format` (in `envelope` for THeader), frame prefix
-/// included; `None` (logged) if it cannot be encoded.
-pub(super) fn encode_exception(
+/// An exception as a complete message in `format`, wrapped as `wrapping` says; `None`
+/// (logged) if it cannot be encoded.
+fn encode_exception(
     format: WireFormat,
-    envelope: Option<&Envelope>,
+    wrapping: &Wrapping,
     name: &MethodName,
     seqid: i32,
     exception: &ApplicationException,
 ) -> Option<Outgoing> {
     let encoded = exception
         .encode(format.protocol, name.as_str(), seqid)
-        .and_then(|message| Outgoing::for_transport(format.transport, envelope, message));
+        .and_then(|message| Outgoing::wrapped(wrapping, message));
     encoded
         .map_err(|error| log::error!(target: LOG, "cannot encode {exception}: {error}"))
         .ok()
