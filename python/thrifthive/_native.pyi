@@ -200,6 +200,11 @@ class RpcClient:
         timeout: float | None = None,
         connect_timeout: float = 10.0,
         compression: str | None = None,
+        tls: bool = False,
+        tls_ca: str | os.PathLike[str] | None = None,
+        tls_cert: str | os.PathLike[str] | None = None,
+        tls_key: str | os.PathLike[str] | None = None,
+        tls_server_name: str | None = None,
     ) -> RpcClient: ...
     def call(
         self,
@@ -268,6 +273,9 @@ class NativeServer:
         io_threads: int,
         reuse_port: bool,
         http_path: str = "/thrift",
+        tls_cert: str | os.PathLike[str] | None = None,
+        tls_key: str | os.PathLike[str] | None = None,
+        tls_client_ca: str | os.PathLike[str] | None = None,
     ) -> NativeServer: ...
     @property
     def port(self) -> int | None: ...

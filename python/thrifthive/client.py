@@ -31,6 +31,7 @@ opens a new one. Calls are never retried, since a failed call may have run on th
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Mapping
 from types import TracebackType
@@ -48,14 +49,19 @@ _HTTP_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 
 class Client:
     """A client of ``service`` at ``address``: ``"host:port"``, ``"[::1]:port"``,
-    ``"unix:/path"``, or ``"http://host:port/path"`` for Thrift over HTTP (each call a POST;
-    ``headers`` become HTTP headers).
+    ``"unix:/path"``, or ``"http://host:port/path"`` (``https://`` with TLS) for Thrift over
+    HTTP (each call a POST; ``headers`` become HTTP headers).
 
     ``transport`` is ``"buffered"`` (the default, what Apache's and thriftpy2's Python servers
     expect), ``"framed"`` or ``"header"`` (THeader), and ``"http"`` for an http:// address;
     ``protocol`` ``"binary"`` (the default) or ``"compact"``. ``headers`` (THeader and HTTP) go
     with every call, as info headers or HTTP headers;
     ``compression="zlib"`` (THeader only) compresses every request.
+
+    TLS (rustls): ``tls=True`` (implied by an https:// address or any ``tls_*`` option) checks
+    the server's certificate chain against ``tls_ca`` (a PEM file; the system's CAs by default)
+    and its name against the host connected to (or ``tls_server_name``); ``tls_cert`` and
+    ``tls_key`` present a client certificate to a server that requires one (mutual TLS).
     ``timeout`` bounds each call, in seconds (None: no bound); ``connect_timeout`` bounds
     connecting. With ``service_name``, calls are multiplexed: the method names go out as
     ``"service_name:method"``, as Apache's ``TMultiplexedProtocol`` sends them.
@@ -73,12 +79,24 @@ class Client:
         service_name: str | None = None,
         headers: Mapping[str, str] | None = None,
         compression: str | None = None,
+        tls: bool | None = None,
+        tls_ca: str | os.PathLike[str] | None = None,
+        tls_cert: str | os.PathLike[str] | None = None,
+        tls_key: str | os.PathLike[str] | None = None,
+        tls_server_name: str | None = None,
     ) -> None:
         self.service = service
         self.address = address
+        url = address.startswith(("http://", "https://"))
         if transport is None:
-            transport = "http" if address.startswith("http://") else "buffered"
+            transport = "http" if url else "buffered"
         self.transport = transport
+        if tls is None:
+            tls = address.startswith("https://") or any(
+                option is not None for option in (tls_ca, tls_cert, tls_key, tls_server_name)
+            )
+        elif not tls and address.startswith("https://"):
+            raise ValueError("an https:// address needs TLS: leave tls unset or True")
         self._native = _native.RpcClient(
             address,
             transport=transport,
@@ -86,6 +104,11 @@ class Client:
             timeout=timeout,
             connect_timeout=connect_timeout,
             compression=compression,
+            tls=tls,
+            tls_ca=tls_ca,
+            tls_cert=tls_cert,
+            tls_key=tls_key,
+            tls_server_name=tls_server_name,
         )
         self._prefix = f"{service_name}:" if service_name else ""
         self._headers: dict[str, str] | None = None

@@ -181,6 +181,9 @@ class Server:
     ``transport="http"`` serves Thrift over HTTP/1.1 instead (Apache's ``THttpClient``,
     thriftpy2's HTTP client): POSTs to ``http_path``, either protocol in the body, kept-alive
     connections, the request's HTTP headers (names lower-cased) in ``current_request()``.
+    ``tls_cert`` and ``tls_key`` (PEM files) make every connection TLS (rustls), on any transport;
+    with ``tls_client_ca`` too, clients must present a certificate signed by that CA (mutual
+    TLS). A plaintext client is told the server requires TLS, and closed.
     ``handler_threads`` Python threads run handlers (blocking ones hold up only their own);
     ``io_threads`` tokio threads do the socket IO. ``workers=N`` (N > 1) makes :meth:`serve`
     fork N processes sharing the TCP port. Limits: ``max_frame_size`` (bytes),
@@ -206,6 +209,9 @@ class Server:
         handler_threads: int = 64,
         io_threads: int = 1,
         http_path: str = "/thrift",
+        tls_cert: str | os.PathLike[str] | None = None,
+        tls_key: str | os.PathLike[str] | None = None,
+        tls_client_ca: str | os.PathLike[str] | None = None,
     ) -> None:
         self._table = _routes(service, handler, services, default)
         self.host = host
@@ -219,6 +225,9 @@ class Server:
         self.handler_threads = handler_threads
         self.io_threads = io_threads
         self.http_path = http_path
+        self.tls_cert = tls_cert
+        self.tls_key = tls_key
+        self.tls_client_ca = tls_client_ca
         self.workers = workers
         # Set in the worker processes of workers > 1, which share the port.
         self._reuse_port = False
@@ -264,6 +273,9 @@ class Server:
                 io_threads=self.io_threads,
                 reuse_port=self._reuse_port,
                 http_path=self.http_path,
+                tls_cert=self.tls_cert,
+                tls_key=self.tls_key,
+                tls_client_ca=self.tls_client_ca,
             )
         except BaseException:
             self._close_loop()

@@ -192,6 +192,7 @@ pub fn client_error(py: Python<'_>, err: ClientError) -> PyErr {
         | ClientError::NotThrift { .. }
         | ClientError::WrongFormat { .. }
         | ClientError::HttpStatus { .. }
+        | ClientError::Tls { .. }
         | ClientError::InvalidHttp { .. } => ("TTransportException", UNKNOWN),
         ClientError::Runtime(_) => return internal_error(message),
     };

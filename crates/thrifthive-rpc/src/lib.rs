@@ -27,6 +27,7 @@ mod net;
 mod outbound;
 mod scan;
 pub mod server;
+pub mod tls;
 
 pub use dispatch::{ConnectionId, Dispatch, DispatchResult, Request, Responder};
 pub use exception::{ApplicationException, ExceptionKind};

@@ -3,6 +3,7 @@
 //! result struct decoded; `python/thrifthive/client.py` builds the arguments and reads the
 //! result.
 
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicI32, Ordering};
 
 use pyo3::exceptions::{PyTypeError, PyValueError};
@@ -11,7 +12,7 @@ use pyo3::types::{PyDict, PyType};
 use thrifthive_rpc::header::{InfoHeaders, Transform};
 use thrifthive_wire::{Limits, MessageHeader, MessageType};
 
-use super::options::Target;
+use super::options::{Target, TlsArgs};
 use super::pool::Pool;
 use crate::codec::{self, plan_of, DecodeStruct, EncodeMessage};
 use crate::errors::{client_error, codec_error};
@@ -30,8 +31,10 @@ impl RpcClient {
     #[new]
     #[pyo3(signature = (
         address, *, transport = "buffered", protocol = "binary", timeout = None,
-        connect_timeout = 10.0, compression = None,
+        connect_timeout = 10.0, compression = None, tls = false, tls_ca = None, tls_cert = None,
+        tls_key = None, tls_server_name = None,
     ))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         address: &str,
         transport: &str,
@@ -39,8 +42,21 @@ impl RpcClient {
         timeout: Option<f64>,
         connect_timeout: f64,
         compression: Option<&str>,
+        tls: bool,
+        tls_ca: Option<PathBuf>,
+        tls_cert: Option<PathBuf>,
+        tls_key: Option<PathBuf>,
+        tls_server_name: Option<&str>,
     ) -> PyResult<RpcClient> {
         let mut target = Target::new(address, transport, protocol, timeout, connect_timeout)?;
+        if tls {
+            target = target.with_tls(TlsArgs {
+                ca: tls_ca,
+                cert: tls_cert,
+                key: tls_key,
+                server_name: tls_server_name,
+            })?;
+        }
         target.options.transforms = transforms(transport, compression)?;
         Ok(RpcClient {
             limits: target.options.limits,

@@ -5,7 +5,10 @@ use std::time::Duration;
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
+use std::path::PathBuf;
+
 use thrifthive_rpc::client::ClientOptions;
+use thrifthive_rpc::tls::{client_config, ClientTls};
 use thrifthive_rpc::{Address, Protocol, Transport, WireFormat};
 
 use crate::codec;
@@ -26,9 +29,11 @@ impl Target {
         timeout: Option<f64>,
         connect_timeout: f64,
     ) -> PyResult<Target> {
-        let (address, http_path) = match address.strip_prefix("http://") {
+        let https = address.strip_prefix("https://");
+        let (address, http_path) = match address.strip_prefix("http://").or(https) {
             Some(rest) => {
-                let (address, path) = http_url(rest)?;
+                let default_port = if https.is_some() { 443 } else { 80 };
+                let (address, path) = http_url(rest, default_port)?;
                 (address, Some(path))
             }
             None => (address.to_owned(), None),
@@ -50,7 +55,8 @@ impl Target {
         };
         if (transport == Transport::Http) != http_path.is_some() {
             return Err(PyValueError::new_err(
-                "HTTP goes with an http:// address: Client(service, \"http://host:port/path\")",
+                "HTTP goes with an http:// or https:// address: \
+                 Client(service, \"http://host:port/path\")",
             ));
         }
         let (wire, codec) = match protocol {
@@ -89,9 +95,9 @@ pub fn seconds(name: &str, value: f64) -> PyResult<Duration> {
         })
 }
 
-/// The `host:port` and path of an http:// URL, given what follows the scheme (the port 80 if
-/// none is given, the path `/`).
-fn http_url(rest: &str) -> PyResult<(String, String)> {
+/// The `host:port` and path of an http(s):// URL, given what follows the scheme (the
+/// `default_port` if none is given, the path `/`).
+fn http_url(rest: &str, default_port: u16) -> PyResult<(String, String)> {
     let (authority, path) = rest.split_at(rest.find(['/', '?']).unwrap_or(rest.len()));
     let path = match path {
         "" => "/".to_owned(),
@@ -100,7 +106,7 @@ fn http_url(rest: &str) -> PyResult<(String, String)> {
     };
     if authority.is_empty() || authority.contains('@') {
         return Err(PyValueError::new_err(format!(
-            "cannot use the URL http://{rest}: expected http://host[:port]/path"
+            "cannot use the URL {rest:?}: expected http://host[:port]/path"
         )));
     }
     // A port is there if the authority ends with :digits after any IPv6 bracket.
@@ -110,7 +116,30 @@ fn http_url(rest: &str) -> PyResult<(String, String)> {
     let address = if has_port {
         authority.to_owned()
     } else {
-        format!("{authority}:80")
+        format!("{authority}:{default_port}")
     };
     Ok((address, path))
+}
+
+/// TLS settings for a client, from `Client`'s arguments (paths to PEM files).
+pub struct TlsArgs<'a> {
+    pub ca: Option<PathBuf>,
+    pub cert: Option<PathBuf>,
+    pub key: Option<PathBuf>,
+    pub server_name: Option<&'a str>,
+}
+
+impl Target {
+    /// Speaks TLS as `args` say.
+    pub fn with_tls(mut self, args: TlsArgs<'_>) -> PyResult<Target> {
+        let config = client_config(&ClientTls {
+            ca: args.ca,
+            cert: args.cert,
+            key: args.key,
+        })
+        .map_err(PyValueError::new_err)?;
+        self.options.tls = Some(config);
+        self.options.tls_server_name = args.server_name.map(str::to_owned);
+        Ok(self)
+    }
 }

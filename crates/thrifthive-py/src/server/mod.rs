@@ -23,6 +23,7 @@ use std::time::Duration;
 
 use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
+use thrifthive_rpc::tls::{server_config, ServerTls};
 use thrifthive_rpc::{Address, Protocol, Server, ServerConfig, ShutdownHandle, Transport};
 
 use queue::{Queue, QueueDispatch};
@@ -54,7 +55,8 @@ impl NativeServer {
     #[new]
     #[pyo3(signature = (
         router, *, host, port, unix_socket, transport, protocol, max_frame_size, idle_timeout,
-        max_connections, handler_threads, io_threads, reuse_port, http_path = "/thrift"
+        max_connections, handler_threads, io_threads, reuse_port, http_path = "/thrift",
+        tls_cert = None, tls_key = None, tls_client_ca = None
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -72,6 +74,9 @@ impl NativeServer {
         io_threads: usize,
         reuse_port: bool,
         http_path: &str,
+        tls_cert: Option<PathBuf>,
+        tls_key: Option<PathBuf>,
+        tls_client_ca: Option<PathBuf>,
     ) -> PyResult<NativeServer> {
         if handler_threads == 0 || io_threads == 0 {
             return Err(PyValueError::new_err(
@@ -106,6 +111,22 @@ impl NativeServer {
             )));
         }
         config.http_path = http_path.to_owned();
+        config.tls = match (tls_cert, tls_key) {
+            (Some(cert), Some(key)) => Some(
+                server_config(&ServerTls {
+                    cert,
+                    key,
+                    client_ca: tls_client_ca,
+                })
+                .map_err(PyValueError::new_err)?,
+            ),
+            (None, None) if tls_client_ca.is_none() => None,
+            _ => {
+                return Err(PyValueError::new_err(
+                    "TLS needs both tls_cert and tls_key (tls_client_ca adds mutual TLS)",
+                ))
+            }
+        };
         config.max_frame_size = max_frame_size;
         config.idle_timeout = idle_timeout
             .map(Duration::try_from_secs_f64)

@@ -16,6 +16,7 @@ use crate::inbound::{Carried, Inbound, Next, ReadRoom};
 use crate::message::{peek_header, Header, Message, MethodName};
 use crate::net::{Address, Stream};
 use crate::outbound::Outbound;
+use crate::tls::errors::{client_side, tls_error};
 
 use super::connect::connect;
 use super::{ClientError, ClientOptions};
@@ -54,7 +55,7 @@ impl Connection {
         address: &Address,
         options: &ClientOptions,
     ) -> Result<Connection, ClientError> {
-        let stream = connect(address, options.connect_timeout).await?;
+        let stream = connect(address, options).await?;
         Ok(Connection {
             stream,
             buf: BytesMut::new(),
@@ -283,6 +284,14 @@ fn answers(sent: &MethodName, got: &MethodName) -> bool {
 }
 
 pub(super) fn io_error(method: &MethodName, source: io::Error) -> ClientError {
+    // A TLS alert mid-call: the server refused the client's certificate, mostly (TLS 1.3
+    // checks it after the client's side of the handshake is done).
+    if tls_error(&source).is_some() {
+        return ClientError::Tls {
+            address: format!("the server, during the call to {method}"),
+            reason: client_side(&source, ""),
+        };
+    }
     ClientError::Io {
         method: method.clone(),
         source,

@@ -36,6 +36,12 @@ pub enum ClientError {
         address: String,
         source: io::Error,
     },
+    /// TLS failed: the handshake (a certificate the client does not accept, a server that does
+    /// not speak TLS) or an alert from the server.
+    Tls {
+        address: String,
+        reason: String,
+    },
     /// The call took longer than the timeout; the connection is dropped, since a late reply
     /// would answer the next call.
     Timeout {
@@ -113,6 +119,7 @@ impl ClientError {
             ClientError::Refused { .. } => "connection refused",
             ClientError::ConnectTimeout { .. } => "connect timeout",
             ClientError::Connect { .. } => "cannot connect",
+            ClientError::Tls { .. } => "tls",
             ClientError::Timeout { .. } => "timeout",
             ClientError::Closed { .. } => "closed by peer",
             ClientError::Io { .. } => "i/o error",
@@ -149,6 +156,7 @@ impl ClientError {
                 | ClientError::Refused { .. }
                 | ClientError::ConnectTimeout { .. }
                 | ClientError::Connect { .. }
+                | ClientError::Tls { .. }
         )
     }
 }
@@ -156,6 +164,9 @@ impl ClientError {
 impl fmt::Display for ClientError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            ClientError::Tls { address, reason } => {
+                write!(f, "TLS with {address} failed: {reason}")
+            }
             ClientError::Resolve { address, source } => {
                 write!(f, "cannot resolve the host of {address}: {source}")
             }

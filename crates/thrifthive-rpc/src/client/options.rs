@@ -1,5 +1,6 @@
 //! A client's settings and their defaults.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use thrifthive_wire::Limits;
@@ -25,6 +26,10 @@ pub struct ClientOptions {
     pub transforms: Vec<Transform>,
     /// Where HTTP requests are posted (HTTP only).
     pub http_path: String,
+    /// Speak TLS with this configuration (see [`crate::tls::client_config`]).
+    pub tls: Option<Arc<rustls::ClientConfig>>,
+    /// The name the server's certificate must be valid for; `None`: the host connected to.
+    pub tls_server_name: Option<String>,
 }
 
 impl ClientOptions {
@@ -42,6 +47,8 @@ impl Default for ClientOptions {
             max_frame_size: Self::DEFAULT_MAX_FRAME_SIZE,
             transforms: Vec::new(),
             http_path: "/".to_owned(),
+            tls: None,
+            tls_server_name: None,
         }
     }
 }

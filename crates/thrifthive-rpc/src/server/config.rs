@@ -1,5 +1,6 @@
 //! The server's settings and their defaults.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use thrifthive_wire::Limits;
@@ -38,6 +39,9 @@ pub struct ServerConfig {
     /// A connection waiting for a slow call is busy, never idle. Also closes a connection whose
     /// peer does not take a reply (its socket buffer full) for this long. `None`: never.
     pub idle_timeout: Option<Duration>,
+    /// With a TLS configuration, every connection must start with a TLS handshake (a plaintext
+    /// client is told so, and closed); see [`crate::tls`].
+    pub tls: Option<Arc<rustls::ServerConfig>>,
     /// Sets SO_REUSEPORT on TCP listeners, so that several processes can serve one port.
     pub reuse_port: bool,
     /// The listen backlog.
@@ -64,6 +68,7 @@ impl ServerConfig {
             max_connections: Self::DEFAULT_MAX_CONNECTIONS,
             max_in_flight: Self::DEFAULT_MAX_IN_FLIGHT,
             idle_timeout: Some(Self::DEFAULT_IDLE_TIMEOUT),
+            tls: None,
             reuse_port: false,
             backlog: Self::DEFAULT_BACKLOG,
         }

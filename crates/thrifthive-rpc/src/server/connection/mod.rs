@@ -25,6 +25,7 @@ use crate::inbound::{Carried, Inbound, Next, ReadRoom};
 use crate::message::{Header, Message};
 use crate::net::{ReadHalf, Stream, WriteHalf};
 use crate::outbound::Outgoing;
+use crate::tls::accept::{accept, Accepted};
 
 use super::replies::Replies;
 use super::{Shared, LOG};
@@ -48,9 +49,25 @@ pub(super) async fn serve<D: Dispatch>(
     shared: Arc<Shared<D>>,
     _permit: OwnedSemaphorePermit,
 ) {
+    let who = format!("connection {id} from {peer}");
+    let (stream, plaintext_on_tls) = match &shared.config.tls {
+        None => (stream, false),
+        Some(tls) => {
+            let handshake = accept(stream, &who, Arc::clone(tls));
+            let accepted = tokio::select! {
+                accepted = handshake => accepted,
+                () = shared.force.cancelled() => return,
+            };
+            match accepted {
+                Accepted::Tls(stream) => (stream, false),
+                Accepted::Plaintext(stream) => (stream, true),
+                Accepted::Failed => return,
+            }
+        }
+    };
     let (reader, writer) = stream.split();
     let writer = Arc::new(writer);
-    let replies = Replies::new(Arc::clone(&writer), format!("connection {id} from {peer}"));
+    let replies = Replies::new(Arc::clone(&writer), who);
     let mut connection = Connection {
         reader,
         writer,
@@ -66,6 +83,7 @@ pub(super) async fn serve<D: Dispatch>(
         throttled: false,
         farewell: None,
         last_active: Instant::now(),
+        plaintext_on_tls,
     };
     if connection.run().await.is_ok() {
         connection.close().await;
@@ -97,6 +115,9 @@ struct Connection<D: Dispatch> {
     farewell: Option<Outgoing>,
     /// When the connection last read or wrote something.
     last_active: Instant,
+    /// A client that does not speak TLS, on a TLS server: refused once it is clear what it
+    /// speaks, in its terms.
+    plaintext_on_tls: bool,
 }
 
 impl<D: Dispatch> Connection<D> {

@@ -28,6 +28,10 @@ impl<D: Dispatch> Connection<D> {
         };
         let shared = Arc::clone(&self.shared);
         let config = &shared.config;
+        if self.plaintext_on_tls {
+            self.refuse_plaintext(detected);
+            return false;
+        }
         let format = match detected {
             Detected::Thrift(format) => format,
             // The protocol is said by each request's body; binary stands in until the first.
@@ -86,6 +90,24 @@ impl<D: Dispatch> Connection<D> {
             _ => Inbound::new(format, config.limits, config.max_frame_size),
         });
         true
+    }
+
+    /// A client that speaks `detected` without TLS, on a TLS server: told so where it can
+    /// understand it.
+    fn refuse_plaintext(&mut self, detected: Detected) {
+        let reason = "this server requires TLS: connect with TLS";
+        self.refuse(&format!("speaks {detected} without TLS, but {reason}"));
+        self.farewell = match detected {
+            Detected::Http => Some(Outgoing::raw(Bytes::from_static(HTTPS_REQUIRED))),
+            Detected::Thrift(format) => first_header(format, self.shared.config.limits, &self.buf)
+                .and_then(|header| {
+                    let exception =
+                        ApplicationException::new(ExceptionKind::INVALID_PROTOCOL, reason);
+                    let wrapping = Wrapping::Plain(format.transport);
+                    encode_exception(format, &wrapping, &header.name, header.seqid, &exception)
+                }),
+            _ => None,
+        };
     }
 
     /// Logs why the connection is refused and stops reading from it.
@@ -161,3 +183,11 @@ Content-Length: 88\r\n\
 Connection: close\r\n\
 \r\n\
 This is a Thrift server: it speaks framed, buffered or THeader binary or compact Thrift\n";
+
+/// The answer to a plaintext HTTP request on a TLS server.
+const HTTPS_REQUIRED: &[u8] = b"HTTP/1.1 400 Bad Request\r\n\
+Content-Type: text/plain; charset=utf-8\r\n\
+Content-Length: 46\r\n\
+Connection: close\r\n\
+\r\n\
+This server requires TLS: use an https:// URL\n";
