@@ -190,9 +190,9 @@ def test_wrong_path_and_method_get_clear_statuses(
 
 
 def test_bad_http_options(items: ModuleType) -> None:
-    with pytest.raises(ValueError, match="HTTP goes with an http:// address"):
+    with pytest.raises(ValueError, match="HTTP goes with an http:// or https:// address"):
         thrifthive.Client(items.Items, "127.0.0.1:1", transport="http")
-    with pytest.raises(ValueError, match="HTTP goes with an http:// address"):
+    with pytest.raises(ValueError, match="HTTP goes with an http:// or https:// address"):
         thrifthive.Client(items.Items, "http://127.0.0.1:1/x", transport="framed")
     with pytest.raises(ValueError, match="cannot use the URL"):
         thrifthive.Client(items.Items, "http:///x")
