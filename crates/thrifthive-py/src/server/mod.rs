@@ -9,6 +9,7 @@
 //! - [`handler`]: one queued call through the router, and the `Reply` of an async call.
 //! - [`logging`]: the engine's `log` records forwarded to Python's `logging`.
 
+mod context;
 mod handler;
 mod logging;
 mod queue;

@@ -11,8 +11,7 @@ use std::collections::HashMap;
 
 use bytes::Bytes;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyTuple, PyType};
-use thrifthive_rpc::header::InfoHeaders;
+use pyo3::types::{PyTuple, PyType};
 use thrifthive_rpc::{ApplicationException, DispatchResult, ExceptionKind, Request};
 use thrifthive_wire::{Limits, MessageHeader, MessageType};
 
@@ -21,6 +20,7 @@ use crate::codec::{
 };
 use crate::errors::codec_error;
 
+use super::context::RequestContexts;
 use super::LOG;
 
 /// One method of a served service, bound to its handler.
@@ -117,10 +117,7 @@ pub struct Router {
     /// asyncio loop (with `context` as the current request, if not None), then completes
     /// `reply` with its outcome.
     schedule: Py<PyAny>,
-    /// The `ContextVar` behind `thrifthive.current_request()`, and the class of its values,
-    /// made from a dict of the request's info headers.
-    context_var: Py<PyAny>,
-    context_class: Py<PyAny>,
+    contexts: RequestContexts,
 }
 
 #[pymethods]
@@ -137,8 +134,7 @@ impl Router {
             routes,
             log_exception,
             schedule,
-            context_var,
-            context_class,
+            contexts: RequestContexts::new(context_var, context_class),
         }
     }
 }
@@ -195,25 +191,16 @@ impl Router {
             }
         };
         let route_ref = route.get();
-        // Only a call that brought headers (THeader info headers, HTTP headers) sets the
-        // context: the others, and every framed or buffered call, pay nothing for it.
-        let context = match request.info_headers() {
-            Some(info) if !info.is_empty() => match self.request_context(py, info) {
-                Ok(context) => Some(context),
-                Err(error) => return Outcome::Done(self.raised(py, route_ref, call, error)),
-            },
-            _ => None,
+        let context = match self.contexts.of(py, request) {
+            Ok(context) => context,
+            Err(error) => return Outcome::Done(self.raised(py, route_ref, call, error)),
         };
+        let func = route_ref.func.bind(py);
         let returned = match &context {
             Some(context) if !route_ref.is_async => {
-                let var = self.context_var.bind(py);
-                var.call_method1("set", (context,)).and_then(|token| {
-                    let returned = route_ref.func.bind(py).call1(args);
-                    var.call_method1("reset", (token,))?;
-                    returned
-                })
+                self.contexts.within(context, || func.call1(args))
             }
-            _ => route_ref.func.bind(py).call1(args),
+            _ => func.call1(args),
         };
         match returned {
             Ok(coroutine) if route_ref.is_async => {
@@ -222,20 +209,6 @@ impl Router {
             Ok(value) => Outcome::Done(self.returned(py, route_ref, call, &value)),
             Err(error) => Outcome::Done(self.raised(py, route_ref, call, error)),
         }
-    }
-
-    /// What `thrifthive.current_request()` gives a handler of a call with `info` headers.
-    fn request_context<'py>(
-        &self,
-        py: Python<'py>,
-        info: &InfoHeaders,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let headers = PyDict::new(py);
-        for (key, value) in info.iter() {
-            // Header values are text in practice; bytes that are not UTF-8 are replaced.
-            headers.set_item(String::from_utf8_lossy(key), String::from_utf8_lossy(value))?;
-        }
-        self.context_class.bind(py).call1((headers,))
     }
 
     /// Schedules a pending call's coroutine; its reply comes through `reply`.
