@@ -135,9 +135,47 @@ def generate_apache(tmp: Path, idl: str = ITEMS_IDL) -> Any:
         sys.path.remove(str(tmp))
 
 
-def serve_apache(package: Any, handler: Any, kind: str, *, multiplexed: str | None = None) -> int:
-    """Starts one of Apache's Python servers (``simple``, ``threaded`` or ``nonblocking``, the
-    last framed) on a free port, in a daemon thread; returns the port."""
+class HeaderHandler(Handler):
+    """The Items handler on an Apache THeader server: ``get`` names its item after the call's
+    info headers (``"k1=v1,k2=v2"``, sorted), so a client can see what the server received."""
+
+    def __init__(self, types: Any) -> None:
+        super().__init__(types)
+        self.local = threading.local()
+
+    def get(self, id: int) -> Any:
+        item = super().get(id)
+        protocol = getattr(self.local, "protocol", None)
+        headers: dict[bytes, bytes] = protocol.get_headers() if protocol is not None else {}
+        item.name = ",".join(f"{k.decode()}={v.decode()}" for k, v in sorted(headers.items()))
+        return item
+
+
+class _ShowHeaders:
+    """Apache's processor, telling a :class:`HeaderHandler` which protocol (connection) the
+    call being processed came on: Apache's handlers have no other way to its info headers."""
+
+    def __init__(self, processor: Any, handler: HeaderHandler) -> None:
+        self.processor = processor
+        self.handler = handler
+
+    def process(self, iprot: Any, oprot: Any) -> Any:
+        self.handler.local.protocol = iprot
+        return self.processor.process(iprot, oprot)
+
+
+def serve_apache(
+    package: Any,
+    handler: Any,
+    kind: str,
+    *,
+    multiplexed: str | None = None,
+    header: bool = False,
+) -> int:
+    """Starts one of Apache's Python servers (``simple``, ``threaded``, ``threadpool`` or
+    ``nonblocking``, the last framed) on a free port, in a daemon thread; returns the port.
+    With ``header``, the server speaks THeader (``THeaderProtocolFactory``), and a
+    :class:`HeaderHandler` sees each call's info headers."""
     items = importlib.import_module(f"{package.__name__}.Items")
     server_mod: Any = importlib.import_module("thrift.server.TServer")
     tsocket: Any = importlib.import_module("thrift.transport.TSocket")
@@ -151,12 +189,23 @@ def serve_apache(package: Any, handler: Any, kind: str, *, multiplexed: str | No
     port = free_port()
     listener = tsocket.TServerSocket(host="127.0.0.1", port=port)
     protocol = tbinary.TBinaryProtocolAcceleratedFactory()
+    transport = ttransport.TBufferedTransportFactory()
+    if header:
+        theader: Any = importlib.import_module("thrift.protocol.THeaderProtocol")
+        protocol = theader.THeaderProtocolFactory()
+        transport = ttransport.TTransportFactoryBase()  # THeader does its own framing
+        if isinstance(handler, HeaderHandler):
+            processor = _ShowHeaders(processor, handler)
     if kind == "nonblocking":
         nonblocking: Any = importlib.import_module("thrift.server.TNonblockingServer")
         server = nonblocking.TNonblockingServer(processor, listener, protocol)
     else:
-        cls = {"simple": server_mod.TSimpleServer, "threaded": server_mod.TThreadedServer}[kind]
-        server = cls(processor, listener, ttransport.TBufferedTransportFactory(), protocol)
+        cls = {
+            "simple": server_mod.TSimpleServer,
+            "threaded": server_mod.TThreadedServer,
+            "threadpool": server_mod.TThreadPoolServer,
+        }[kind]
+        server = cls(processor, listener, transport, protocol)
         server.daemon = True
     threading.Thread(target=server.serve, daemon=True).start()
     wait_listening(port)

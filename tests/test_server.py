@@ -411,7 +411,7 @@ def test_argument_errors() -> None:
     with pytest.raises(ValueError, match="workers > 1 share a TCP port"):
         Server(Users, UserHandler(), port=0, workers=2).serve()
     with pytest.raises(ValueError, match="unknown transport"):
-        Server(Users, UserHandler(), port=0, transport="http").start()  # type: ignore[arg-type]
+        Server(Users, UserHandler(), port=0, transport="smtp").start()  # type: ignore[arg-type]
 
 
 def test_idle_connections_are_closed() -> None:

@@ -11,6 +11,7 @@ from thrifthive._native import Diagnostic, Note, ThriftParseError, __version__
 from thrifthive.async_client import AsyncClient
 from thrifthive.client import Client
 from thrifthive.codec import Limits, dumps, loads
+from thrifthive.context import RequestContext, current_request
 from thrifthive.loader import load, load_source
 from thrifthive.server import Server
 from thrifthive.service import Method, Service
@@ -22,10 +23,12 @@ __all__ = [
     "Limits",
     "Method",
     "Note",
+    "RequestContext",
     "Server",
     "Service",
     "ThriftParseError",
     "__version__",
+    "current_request",
     "dumps",
     "idl",
     "load",

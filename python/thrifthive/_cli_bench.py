@@ -66,7 +66,8 @@ def _run(args: argparse.Namespace) -> int:
             call.request,
             connections=args.connections,
             duration=args.duration,
-            transport=args.transport,
+            transport=args.transport
+            or ("http" if args.address.startswith("http://") else "buffered"),
             protocol=args.protocol,
             timeout=args.timeout,
             progress=progress,

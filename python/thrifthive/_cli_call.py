@@ -89,7 +89,12 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="also look for included files in DIR (repeatable)",
     )
-    parser.add_argument("--transport", choices=["buffered", "framed"], default="buffered")
+    parser.add_argument(
+        "--transport",
+        choices=["buffered", "framed", "header", "http"],
+        default=None,
+        help="buffered by default; http for an http:// address",
+    )
     parser.add_argument("--protocol", choices=["binary", "compact"], default="binary")
     parser.add_argument(
         "--service-name",

@@ -3,6 +3,7 @@
 
 import os
 from collections.abc import Callable, Coroutine, Mapping, Sequence
+from contextvars import ContextVar
 from typing import Any, ClassVar, Literal, TypeVar, final
 
 __all__ = [
@@ -201,8 +202,20 @@ class RpcClient:
         protocol: str = "binary",
         timeout: float | None = None,
         connect_timeout: float = 10.0,
+        compression: str | None = None,
+        tls: bool = False,
+        tls_ca: str | os.PathLike[str] | None = None,
+        tls_cert: str | os.PathLike[str] | None = None,
+        tls_key: str | os.PathLike[str] | None = None,
+        tls_server_name: str | None = None,
     ) -> RpcClient: ...
-    def call(self, name: str, args: object, result: type[_T] | None) -> _T | None: ...
+    def call(
+        self,
+        name: str,
+        args: object,
+        result: type[_T] | None,
+        headers: dict[str, str] | None = None,
+    ) -> _T | None: ...
     def close(self) -> None: ...
 
 @final
@@ -306,6 +319,10 @@ class NativeServer:
         handler_threads: int,
         io_threads: int,
         reuse_port: bool,
+        http_path: str = "/thrift",
+        tls_cert: str | os.PathLike[str] | None = None,
+        tls_key: str | os.PathLike[str] | None = None,
+        tls_client_ca: str | os.PathLike[str] | None = None,
         metrics_port: int | None = None,
     ) -> NativeServer: ...
     @property
@@ -351,6 +368,8 @@ class Router:
         cls,
         routes: dict[str, Route],
         log_exception: Callable[[str, BaseException], None],
+        context_var: ContextVar[Any],
+        context_class: Callable[[dict[str, str]], Any],
     ) -> Router: ...
 
 @final

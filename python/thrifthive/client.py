@@ -13,6 +13,16 @@ that goes wrong with the connection as :class:`~thrifthive.exceptions.TTransport
 message says what happened (refused, timed out after how long, closed by the server, not a
 Thrift reply).
 
+Thrift over HTTP: ``Client(service, "http://host:port/thrift")`` posts each call (Apache's
+``THttpServer``, thrifthive's ``Server(transport="http")``); ``headers`` are sent as HTTP headers.
+
+Info headers: with ``transport="header"`` (Apache's THeader), each call may carry string
+key/value pairs that the server's handler reads from :func:`thrifthive.current_request`:
+``Client(..., transport="header", headers={"caller": "web"})`` sends them with every call, and
+``client.with_headers({"trace-id": "abc"}).getUserById(1)`` with the calls made through the view
+it returns (merged over the client's own, sharing its connections). ``compression="zlib"``
+compresses every THeader request (the server answers compressed too).
+
 One client may be shared by any number of threads: each call in flight at once gets a
 connection of its own from a pool (measured faster than one locked connection). A call that
 breaks its connection (a timeout, a reset, a server restart) fails and drops it; the next call
@@ -21,7 +31,9 @@ opens a new one. Calls are never retried, since a failed call may have run on th
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import re
+from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import Any
 
@@ -31,13 +43,25 @@ from thrifthive.service import Method, Service
 
 __all__ = ["Client"]
 
+# What an HTTP header name may be (RFC 9110's token).
+_HTTP_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+
 
 class Client:
-    """A client of ``service`` at ``address``: ``"host:port"``, ``"[::1]:port"`` or
-    ``"unix:/path"``.
+    """A client of ``service`` at ``address``: ``"host:port"``, ``"[::1]:port"``,
+    ``"unix:/path"``, or ``"http://host:port/path"`` (``https://`` with TLS) for Thrift over
+    HTTP (each call a POST; ``headers`` become HTTP headers).
 
     ``transport`` is ``"buffered"`` (the default, what Apache's and thriftpy2's Python servers
-    expect) or ``"framed"``; ``protocol`` ``"binary"`` (the default) or ``"compact"``.
+    expect), ``"framed"`` or ``"header"`` (THeader), and ``"http"`` for an http:// address;
+    ``protocol`` ``"binary"`` (the default) or ``"compact"``. ``headers`` (THeader and HTTP) go
+    with every call, as info headers or HTTP headers;
+    ``compression="zlib"`` (THeader only) compresses every request.
+
+    TLS (rustls): ``tls=True`` (implied by an https:// address or any ``tls_*`` option) checks
+    the server's certificate chain against ``tls_ca`` (a PEM file; the system's CAs by default)
+    and its name against the host connected to (or ``tls_server_name``); ``tls_cert`` and
+    ``tls_key`` present a client certificate to a server that requires one (mutual TLS).
     ``timeout`` bounds each call, in seconds (None: no bound); ``connect_timeout`` bounds
     connecting. With ``service_name``, calls are multiplexed: the method names go out as
     ``"service_name:method"``, as Apache's ``TMultiplexedProtocol`` sends them.
@@ -48,25 +72,82 @@ class Client:
         service: Service,
         address: str,
         *,
-        transport: str = "buffered",
+        transport: str | None = None,
         protocol: str = "binary",
         timeout: float | None = None,
         connect_timeout: float = 10.0,
         service_name: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        compression: str | None = None,
+        tls: bool | None = None,
+        tls_ca: str | os.PathLike[str] | None = None,
+        tls_cert: str | os.PathLike[str] | None = None,
+        tls_key: str | os.PathLike[str] | None = None,
+        tls_server_name: str | None = None,
     ) -> None:
         self.service = service
         self.address = address
+        url = address.startswith(("http://", "https://"))
+        if transport is None:
+            transport = "http" if url else "buffered"
+        self.transport = transport
+        if tls is None:
+            tls = address.startswith("https://") or any(
+                option is not None for option in (tls_ca, tls_cert, tls_key, tls_server_name)
+            )
+        elif not tls and address.startswith("https://"):
+            raise ValueError("an https:// address needs TLS: leave tls unset or True")
         self._native = _native.RpcClient(
             address,
             transport=transport,
             protocol=protocol,
             timeout=timeout,
             connect_timeout=connect_timeout,
+            compression=compression,
+            tls=tls,
+            tls_ca=tls_ca,
+            tls_cert=tls_cert,
+            tls_key=tls_key,
+            tls_server_name=tls_server_name,
         )
         self._prefix = f"{service_name}:" if service_name else ""
+        self._headers: dict[str, str] | None = None
+        if headers:
+            self._headers = self._checked_headers(headers)
+
+    def with_headers(self, headers: Mapping[str, str]) -> Client:
+        """A view of this client whose calls also send ``headers`` (over the client's own, a key
+        given in both taking its value from ``headers``). It shares the client's connections;
+        closing either closes them."""
+        view = object.__new__(Client)
+        view.service = self.service
+        view.address = self.address
+        view.transport = self.transport
+        view._native = self._native
+        view._prefix = self._prefix
+        view._headers = {**(self._headers or {}), **self._checked_headers(headers)}
+        return view
+
+    def _checked_headers(self, headers: Mapping[str, str]) -> dict[str, str]:
+        if self.transport not in ("header", "http"):
+            raise ValueError(
+                f'headers need transport="header" or an http:// address: the {self.transport} '
+                "transport has no room for them"
+            )
+        checked = dict(headers)
+        for key, value in checked.items():
+            if not isinstance(key, str) or not isinstance(value, str):
+                raise TypeError(f"headers must map str to str, got {key!r}: {value!r}")
+            if self.transport == "http" and (
+                not _HTTP_TOKEN.fullmatch(key) or any(c in value for c in "\r\n\0")
+            ):
+                raise ValueError(f"{key!r}: {value!r} cannot be an HTTP header")
+        return checked
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
-        call = _bind(self._native, self._prefix + name, method_of(self.service, name))
+        call = _bind(
+            self._native, self._prefix + name, method_of(self.service, name), self._headers
+        )
         # Cached on the instance: the next lookup does not come here.
         setattr(self, name, call)
         return call
@@ -90,11 +171,13 @@ class Client:
         return f"<thrifthive.Client {self.service.name} at {self.address}>"
 
 
-def _bind(native: _native.RpcClient, wire_name: str, method: Method) -> Callable[..., Any]:
+def _bind(
+    native: _native.RpcClient, wire_name: str, method: Method, headers: dict[str, str] | None
+) -> Callable[..., Any]:
     args_class, result_class = method.args, method.result
     read = result_reader(method)
 
     def call(*args: Any, **kwargs: Any) -> Any:
-        return read(native.call(wire_name, args_class(*args, **kwargs), result_class))
+        return read(native.call(wire_name, args_class(*args, **kwargs), result_class, headers))
 
     return named(call, method)

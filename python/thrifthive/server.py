@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import contextvars
 import inspect
 import logging
 import os
@@ -30,6 +31,7 @@ from collections.abc import Callable, Mapping
 from types import FrameType, TracebackType
 from typing import Any, Literal
 
+from thrifthive import context
 from thrifthive._native import NativeServer, Route, Router
 from thrifthive._server_asyncio import LoopThread, Watch
 from thrifthive._server_workers import serve_forked
@@ -90,10 +92,15 @@ def _router(table: Mapping[str, _Entry]) -> Router:
     """The native router: each call is decoded, dispatched and encoded in Rust (see
     crates/thrifthive-py/src/server/router.rs)."""
     routes = {entry: entry.route() for entry in set(table.values())}
-    return Router({name: routes[entry] for name, entry in table.items()}, _log_exception)
+    return Router(
+        {name: routes[entry] for name, entry in table.items()},
+        _log_exception,
+        context._current,
+        context.RequestContext,
+    )
 
 
-Transport = Literal["auto", "framed", "buffered"]
+Transport = Literal["auto", "framed", "buffered", "header", "http"]
 Protocol = Literal["auto", "binary", "compact"]
 
 
@@ -114,13 +121,22 @@ class Server:
     handler lacks gets ``INTERNAL_ERROR`` ("AttributeError: the handler ... has no method ...").
 
     ``port=0`` takes a free port, read from :attr:`port` after :meth:`start`. ``unix_socket``
-    listens on that path instead of TCP. ``transport`` and ``protocol`` are detected per
-    connection unless pinned. ``handler_threads`` Python threads run handlers (blocking ones
-    hold up only their own); ``io_threads`` tokio threads do the socket IO. ``workers=N``
-    (N > 1) makes :meth:`serve` fork N processes sharing the TCP port. Limits:
-    ``max_frame_size`` (bytes), ``idle_timeout`` (seconds, None for none), ``max_connections``.
-    ``metrics_port`` serves the process's call metrics (``thrifthive.metrics``) for Prometheus
-    at ``http://host:metrics_port/metrics``. Every server also answers the health service
+    listens on that path instead of TCP. ``transport`` (framed, buffered or THeader, which
+    Apache's ``THeaderProtocol`` speaks) and ``protocol`` are detected per connection unless
+    pinned. A THeader reply goes back in the request's protocol and transforms (zlib), and a
+    handler reads the request's info headers from :func:`thrifthive.current_request`.
+    ``transport="http"`` serves Thrift over HTTP/1.1 instead (Apache's ``THttpClient``,
+    thriftpy2's HTTP client): POSTs to ``http_path``, either protocol in the body, kept-alive
+    connections, the request's HTTP headers (names lower-cased) in ``current_request()``.
+    ``tls_cert`` and ``tls_key`` (PEM files) make every connection TLS (rustls), on any transport;
+    with ``tls_client_ca`` too, clients must present a certificate signed by that CA (mutual
+    TLS). A plaintext client is told the server requires TLS, and closed.
+    ``handler_threads`` Python threads run handlers (blocking ones hold up only their own);
+    ``io_threads`` tokio threads do the socket IO. ``workers=N`` (N > 1) makes :meth:`serve`
+    fork N processes sharing the TCP port. Limits: ``max_frame_size`` (bytes),
+    ``idle_timeout`` (seconds, None for none), ``max_connections``. ``metrics_port`` serves the
+    process's call metrics (``thrifthive.metrics``) for Prometheus at
+    ``http://host:metrics_port/metrics``. Every server also answers the health service
     (``thrifthive.health``; :meth:`set_serving`).
     """
 
@@ -142,6 +158,10 @@ class Server:
         max_connections: int = 16_384,
         handler_threads: int = 64,
         io_threads: int = 1,
+        http_path: str = "/thrift",
+        tls_cert: str | os.PathLike[str] | None = None,
+        tls_key: str | os.PathLike[str] | None = None,
+        tls_client_ca: str | os.PathLike[str] | None = None,
         metrics_port: int | None = None,
     ) -> None:
         self._table, served = _routes(service, handler, services, default)
@@ -157,6 +177,10 @@ class Server:
         self.max_connections = max_connections
         self.handler_threads = handler_threads
         self.io_threads = io_threads
+        self.http_path = http_path
+        self.tls_cert = tls_cert
+        self.tls_key = tls_key
+        self.tls_client_ca = tls_client_ca
         self._metrics_port = metrics_port
         self.workers = workers
         # Set in the worker processes of workers > 1, which share the port.
@@ -220,6 +244,10 @@ class Server:
                 handler_threads=self.handler_threads,
                 io_threads=self.io_threads,
                 reuse_port=self._reuse_port,
+                http_path=self.http_path,
+                tls_cert=self.tls_cert,
+                tls_key=self.tls_key,
+                tls_client_ca=self.tls_client_ca,
                 metrics_port=self._metrics_port,
             )
             if any(entry.is_async for entry in self._table.values()):

@@ -61,6 +61,8 @@ def load_thriftpy2_thrift_test(out: Path) -> ModuleType:
 APACHE_PROTOCOLS = ("binary", "binary-accel", "compact", "compact-accel")
 # Also understood by ApacheClient: "binary-lax", TBinaryProtocol without strict writes.
 TRANSPORTS = ("buffered", "framed")
+# THeader (THeaderProtocol, binary or compact inside; "header-zlib" compresses each request).
+HEADER_TRANSPORTS = ("header", "header-zlib")
 
 
 class ApacheClient:
@@ -78,13 +80,24 @@ class ApacheClient:
         sock = TSocket.TSocket("127.0.0.1", port)
         sock.setTimeout(10_000)
         trans: Any
+        proto: Any
+        self.client: Any
+        if transport in HEADER_TRANSPORTS:
+            # THeaderProtocol frames by itself, right over the socket.
+            proto = _header_protocol(sock, protocol, zlib=transport == "header-zlib")
+            if service_name is not None:
+                proto = TMultiplexedProtocol.TMultiplexedProtocol(proto, service_name)
+            self.transport = sock
+            self.protocol = proto
+            self.client = code.service.Client(proto)
+            sock.open()
+            return
         if transport == "buffered":
             trans = TTransport.TBufferedTransport(sock)
         elif transport == "framed":
             trans = TTransport.TFramedTransport(sock)
         else:
             raise ValueError(transport)
-        proto: Any
         if protocol == "binary":
             proto = TBinaryProtocol.TBinaryProtocol(trans)
         elif protocol == "binary-lax":  # old-style messages, no version word
@@ -101,11 +114,25 @@ class ApacheClient:
             proto = TMultiplexedProtocol.TMultiplexedProtocol(proto, service_name)
         self.transport = trans
         self.protocol = proto
-        self.client: Any = code.service.Client(proto)
+        self.client = code.service.Client(proto)
         trans.open()
 
     def close(self) -> None:
         self.transport.close()
+
+
+def _header_protocol(sock: Any, protocol: str, *, zlib: bool) -> Any:
+    """Apache's THeaderProtocol over ``sock``, ``protocol`` (binary or compact, "-accel" or not:
+    THeader always uses the accelerated codecs) inside."""
+    THeaderProtocol = apache_module("thrift.protocol.THeaderProtocol")
+    THeaderTransport = apache_module("thrift.transport.THeaderTransport")
+    ids = THeaderTransport.THeaderSubprotocolID
+    inner = ids.COMPACT if protocol.startswith("compact") else ids.BINARY
+    allowed = (THeaderTransport.THeaderClientType.HEADERS,)
+    proto = THeaderProtocol.THeaderProtocol(sock, allowed, default_protocol=inner)
+    if zlib:
+        proto.add_transform(THeaderTransport.THeaderTransformID.ZLIB)
+    return proto
 
 
 def apache_client(

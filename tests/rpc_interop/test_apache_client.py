@@ -14,7 +14,14 @@ import pytest
 
 from .calls import CALL_IDS, Oneway, call_by_id, check
 from .hive import hive_server, needs_server
-from .peers import APACHE_PROTOCOLS, TRANSPORTS, ApacheClient, ApacheCode, apache_module
+from .peers import (
+    APACHE_PROTOCOLS,
+    HEADER_TRANSPORTS,
+    TRANSPORTS,
+    ApacheClient,
+    ApacheCode,
+    apache_module,
+)
 from .thrift_test_handler import ThriftTestHandler
 
 pytestmark = needs_server
@@ -57,9 +64,29 @@ def test_apache_client_against_thrifthive_server(
     _call(apache_code, hive_servers[multiplexed], transport, protocol, multiplexed, call_id)
 
 
+@pytest.mark.parametrize("multiplexed", [False, True], ids=["plain", "mux"])
+@pytest.mark.parametrize("protocol", ["binary", "compact"])
+@pytest.mark.parametrize("transport", HEADER_TRANSPORTS)
+@pytest.mark.parametrize("call_id", CALL_IDS)
+def test_apache_header_client_against_thrifthive_server(
+    apache_code: ApacheCode,
+    hive_servers: dict[bool, tuple[Any, ThriftTestHandler]],
+    transport: str,
+    protocol: str,
+    multiplexed: bool,
+    call_id: str,
+) -> None:
+    """Apache's THeaderProtocol client, binary or compact inside, with and without zlib."""
+    _call(apache_code, hive_servers[multiplexed], transport, protocol, multiplexed, call_id)
+
+
 @pytest.mark.parametrize(
     ("transport", "protocol", "multiplexed"),
-    [("buffered", "binary-accel", False), ("framed", "compact-accel", True)],
+    [
+        ("buffered", "binary-accel", False),
+        ("framed", "compact-accel", True),
+        ("header-zlib", "compact", False),
+    ],
 )
 @pytest.mark.parametrize("call_id", CALL_IDS)
 def test_apache_client_against_thrifthive_async_handler(

@@ -193,7 +193,10 @@ pub fn client_error(py: Python<'_>, err: ClientError) -> PyErr {
         ClientError::Closed { .. } => ("TTransportException", END_OF_FILE),
         ClientError::Io { .. }
         | ClientError::NotThrift { .. }
-        | ClientError::WrongFormat { .. } => ("TTransportException", UNKNOWN),
+        | ClientError::WrongFormat { .. }
+        | ClientError::HttpStatus { .. }
+        | ClientError::Tls { .. }
+        | ClientError::InvalidHttp { .. } => ("TTransportException", UNKNOWN),
         ClientError::Runtime(_) => return internal_error(message),
     };
     thrift_exception(py, class, type_code, message)

@@ -8,7 +8,7 @@
 //! | `GET `, `POST `, … `HTTP/`           | HTTP: not Thrift                         |
 //! | length, then `80 01`                 | framed binary                            |
 //! | length, then `82`, version 1         | framed compact                           |
-//! | length, then `0F FF`                 | THeader: not supported yet               |
+//! | length, then `0F FF`                 | THeader (the protocol is in each frame)  |
 //! | name length, then a letter           | buffered binary with a lax header        |
 //! | length, name length, then a letter   | framed binary with a lax header          |
 //!

@@ -15,8 +15,10 @@ use thrifthive_wire::MessageType;
 
 use crate::exception::{ApplicationException, ExceptionKind};
 use crate::format::WireFormat;
+use crate::header::{Envelope, InfoHeaders};
+use crate::http::HttpRequest;
 use crate::message::{Message, MethodName};
-use crate::outbound::Outgoing;
+use crate::outbound::{Outgoing, Wrapping};
 use crate::server::replies::{Answer, Replies};
 use crate::server::LOG;
 
@@ -35,6 +37,23 @@ pub struct Request {
     pub connection: ConnectionId,
     /// When the engine finished reading it: handling time counts from here.
     pub received: Instant,
+    /// The THeader envelope the request came in (its info headers, say), for a THeader
+    /// connection; the reply goes back in the same protocol and with the same transforms.
+    pub envelope: Option<Box<Envelope>>,
+    /// For an HTTP request: its headers and whether the connection is kept alive.
+    pub http: Option<Box<HttpRequest>>,
+}
+
+impl Request {
+    /// The request's metadata: its THeader info headers, or its HTTP headers (names
+    /// lower-cased); `None` for framed and buffered requests, which have none.
+    pub fn info_headers(&self) -> Option<&InfoHeaders> {
+        match (&self.envelope, &self.http) {
+            (Some(envelope), _) => Some(&envelope.info),
+            (_, Some(http)) => Some(&http.headers),
+            _ => None,
+        }
+    }
 }
 
 /// What a dispatcher answers: the reply message (the whole message, unframed), `None` for a
@@ -66,6 +85,8 @@ pub struct Responder {
     seqid: i32,
     oneway: bool,
     format: WireFormat,
+    /// What the reply goes back in.
+    wrapping: Wrapping,
 }
 
 impl Responder {
@@ -78,6 +99,13 @@ impl Responder {
             seqid: header.seqid,
             oneway: header.message_type == MessageType::Oneway,
             format: request.format,
+            wrapping: match (&request.envelope, &request.http) {
+                (Some(envelope), _) => Wrapping::Header(Box::new(envelope.reply())),
+                (_, Some(http)) => Wrapping::Http {
+                    keep_alive: http.keep_alive,
+                },
+                _ => Wrapping::Plain(request.format.transport),
+            },
         }
     }
 
@@ -102,16 +130,21 @@ impl Responder {
     /// The bytes to send for `result`, framed as the connection speaks.
     fn outgoing(&self, result: DispatchResult) -> Answer {
         let name = &self.name;
+        // Over HTTP every request gets a response: an empty one for a oneway call.
+        let nothing = || match self.wrapping {
+            Wrapping::Http { .. } => self.wrap(Bytes::new()),
+            _ => Answer::Nothing,
+        };
         let message = match (result, self.oneway) {
             (Ok(Some(reply)), false) => reply,
-            (Ok(None), true) => return Answer::Nothing,
+            (Ok(None), true) => return nothing(),
             (Ok(Some(_)), true) => {
                 log::debug!(target: LOG, "dropping a reply to oneway call {name}");
-                return Answer::Nothing;
+                return nothing();
             }
             (Err(exception), true) => {
                 log::info!(target: LOG, "oneway call {name} failed: {exception}");
-                return Answer::Nothing;
+                return nothing();
             }
             (result, false) => {
                 let exception = result.err().unwrap_or_else(|| {
@@ -130,9 +163,15 @@ impl Responder {
                 }
             }
         };
-        match Outgoing::new(self.format.transport, message) {
+        self.wrap(message)
+    }
+
+    /// `message` wrapped as the request was.
+    fn wrap(&self, message: Bytes) -> Answer {
+        match Outgoing::wrapped(&self.wrapping, message) {
             Ok(outgoing) => Answer::Reply(outgoing),
             Err(error) => {
+                let name = &self.name;
                 log::error!(target: LOG, "cannot send the reply to {name}: {error}");
                 Answer::Unsendable
             }

@@ -12,6 +12,12 @@ pub enum Transport {
     /// TBufferedTransport (unframed): messages back to back; a message ends where its encoding
     /// ends, so the receiver finds the boundary by walking the message.
     Buffered,
+    /// THeader: frames with a header naming the protocol inside, payload transforms (zlib) and
+    /// info headers; see [`crate::header`]. The protocol may differ from frame to frame.
+    Header,
+    /// HTTP/1.1: each message the body of a POST (a request) or of its response; see
+    /// [`crate::http`].
+    Http,
 }
 
 /// How a message is encoded.
@@ -44,6 +50,8 @@ impl fmt::Display for Transport {
         f.write_str(match self {
             Transport::Framed => "framed",
             Transport::Buffered => "buffered",
+            Transport::Header => "header",
+            Transport::Http => "http",
         })
     }
 }

@@ -1,11 +1,19 @@
-//! Cutting complete messages off the front of a receive buffer, framed or buffered: the one
-//! message boundary finder that the server and the client share.
+//! Cutting complete messages off the front of a receive buffer, framed, buffered, in THeader
+//! frames or (on a server) in HTTP requests: the one message boundary finder that the server and
+//! the client share.
+
+use std::sync::Arc;
 
 use bytes::{Buf, BytesMut};
 use thrifthive_wire::framing::{frame_len, FRAME_HEADER_LEN};
 use thrifthive_wire::{Limits, WireError};
 
-use crate::format::{Transport, WireFormat};
+use crate::detect::{detect, Detected};
+use crate::exception::ExceptionKind;
+use crate::format::{Protocol, Transport, WireFormat};
+use crate::header::{self, Envelope};
+use crate::http::server::{take_request, HttpError, Taken};
+use crate::http::HttpRequest;
 use crate::message::{peek_header, Header, Message};
 use crate::scan::{Scan, Scanner};
 
@@ -15,9 +23,20 @@ const BIG_MESSAGE: usize = 64 * 1024;
 /// What [`Inbound::next`] found.
 #[derive(Debug)]
 pub(crate) enum Next {
-    Message(Message),
+    /// A message, with what carried it.
+    Message(Message, Carried),
     /// No complete message yet: the buffer must hold at least this many bytes first.
     NeedAtLeast(usize),
+}
+
+/// What a message came in, besides its stream: what its reply must go back in.
+#[derive(Debug)]
+pub(crate) enum Carried {
+    /// A frame or nothing (framed, buffered).
+    Plain,
+    Header(Box<Envelope>),
+    /// An HTTP request, whose body is in this protocol.
+    Http(Box<HttpRequest>, Protocol),
 }
 
 /// Reads the messages of one stream in order.
@@ -27,6 +46,8 @@ pub(crate) struct Inbound {
     limits: Limits,
     max_frame_size: usize,
     scanner: Scanner,
+    /// For a server's HTTP connection: the path calls are posted to.
+    http_path: Option<Arc<str>>,
 }
 
 impl Inbound {
@@ -36,6 +57,20 @@ impl Inbound {
             limits,
             max_frame_size,
             scanner: Scanner::default(),
+            http_path: None,
+        }
+    }
+
+    /// Reads the requests of a server's HTTP connection: POSTs to `path`, whose bodies (at most
+    /// `max_frame_size` bytes) are messages in either protocol.
+    pub(crate) fn http(path: Arc<str>, limits: Limits, max_frame_size: usize) -> Inbound {
+        Inbound {
+            http_path: Some(path),
+            ..Inbound::new(
+                WireFormat::new(Transport::Http, Protocol::Binary),
+                limits,
+                max_frame_size,
+            )
         }
     }
 
@@ -52,10 +87,12 @@ impl Inbound {
     pub(crate) fn next(&mut self, buf: &mut BytesMut) -> Result<Next, Unreadable> {
         let unreadable = |error| Unreadable {
             error,
-            header: first_header(self.format, self.limits, buf),
+            answer: first_header(self.format, self.limits, buf)
+                .map_or(ErrorAnswer::Nothing, ErrorAnswer::Call),
         };
         let (prefix, len) = match self.format.transport {
-            Transport::Framed => {
+            Transport::Http => return self.take_http(buf),
+            Transport::Framed | Transport::Header => {
                 let Some(header) = buf.first_chunk::<FRAME_HEADER_LEN>() else {
                     return Ok(Next::NeedAtLeast(FRAME_HEADER_LEN));
                 };
@@ -80,13 +117,71 @@ impl Inbound {
             // for the connection's life: start afresh instead.
             *buf = BytesMut::new();
         }
+        if self.format.transport == Transport::Header {
+            return self.unwrap_header(bytes.freeze());
+        }
         Message::parse(bytes.freeze(), self.format.protocol, self.limits)
-            .map(Next::Message)
+            .map(|message| Next::Message(message, Carried::Plain))
             // The header itself is what could not be read.
             .map_err(|error| Unreadable {
                 error,
-                header: None,
+                answer: ErrorAnswer::Nothing,
             })
+    }
+
+    /// The message in the HTTP request at the front of `buf`, in the protocol its first bytes
+    /// say.
+    fn take_http(&self, buf: &mut BytesMut) -> Result<Next, Unreadable> {
+        let path = self.http_path.as_deref().unwrap_or("/");
+        let refused = |error: HttpError| Unreadable {
+            error: WireError::InvalidData(format!("HTTP {}: {}", error.status, error.reason)),
+            answer: ErrorAnswer::Http(error),
+        };
+        let (body, request) = match take_request(buf, path, self.max_frame_size).map_err(refused)? {
+            Taken::Request(body, request) => (body, request),
+            Taken::NeedAtLeast(need) => return Ok(Next::NeedAtLeast(need)),
+        };
+        let bad_body = |reason: String| {
+            refused(HttpError {
+                status: 400,
+                reason,
+            })
+        };
+        let protocol = match detect(&body) {
+            Some(Detected::Thrift(format)) if format.transport == Transport::Buffered => {
+                format.protocol
+            }
+            _ => {
+                return Err(bad_body(
+                    "the body is not a Thrift message (binary or compact, unframed)".into(),
+                ))
+            }
+        };
+        let message = Message::parse(body, protocol, self.limits)
+            .map_err(|error| bad_body(format!("cannot read the Thrift message: {error}")))?;
+        Ok(Next::Message(
+            message,
+            Carried::Http(Box::new(request), protocol),
+        ))
+    }
+
+    /// The message in a THeader frame, in the protocol the frame names.
+    fn unwrap_header(&self, frame: bytes::Bytes) -> Result<Next, Unreadable> {
+        let (envelope, payload) =
+            header::decode(frame, self.limits.max_message_size).map_err(|error| Unreadable {
+                error: WireError::InvalidData(error.reason),
+                answer: ErrorAnswer::Header(Box::new(error.reply), error.kind),
+            })?;
+        match Message::parse(payload, envelope.protocol, self.limits) {
+            Ok(message) => Ok(Next::Message(message, Carried::Header(Box::new(envelope)))),
+            Err(error) => Err(Unreadable {
+                error,
+                answer: ErrorAnswer::Header(
+                    Box::new(envelope.reply()),
+                    ExceptionKind::PROTOCOL_ERROR,
+                ),
+            }),
+        }
     }
 }
 
@@ -108,20 +203,34 @@ impl ReadRoom {
     }
 }
 
-/// A message that cannot be read, with its header if that much could be: what an error reply
-/// needs.
+/// A message that cannot be read, and how the error can be answered.
 #[derive(Debug)]
 pub(crate) struct Unreadable {
     pub(crate) error: WireError,
-    pub(crate) header: Option<Header>,
+    pub(crate) answer: ErrorAnswer,
+}
+
+/// How the peer can be told that its message cannot be read.
+#[derive(Debug)]
+pub(crate) enum ErrorAnswer {
+    /// It cannot: not even the message's header could be read.
+    Nothing,
+    /// With a PROTOCOL_ERROR answering the call with this header.
+    Call(Header),
+    /// With an exception of this kind (no method name) in a THeader frame: the frame's
+    /// envelope as far as it could be read.
+    Header(Box<Envelope>, ExceptionKind),
+    /// With an HTTP error response.
+    Http(HttpError),
 }
 
 /// The header of the (maybe partial) message at the front of `buf`, in `format`, if enough of
-/// it is there.
+/// it is there (never for THeader, whose message may be transformed).
 pub(crate) fn first_header(format: WireFormat, limits: Limits, buf: &[u8]) -> Option<Header> {
     let start = match format.transport {
         Transport::Framed => FRAME_HEADER_LEN,
         Transport::Buffered => 0,
+        Transport::Header | Transport::Http => return None,
     };
     peek_header(buf.get(start..)?, format.protocol, limits).ok()
 }

@@ -19,6 +19,8 @@ pub mod detect;
 mod dispatch;
 mod exception;
 mod format;
+pub mod header;
+pub mod http;
 mod inbound;
 pub mod loadgen;
 mod message;
@@ -27,6 +29,7 @@ mod net;
 mod outbound;
 mod scan;
 pub mod server;
+pub mod tls;
 
 pub use dispatch::{ConnectionId, Dispatch, DispatchResult, Request, Responder};
 pub use exception::{ApplicationException, ExceptionKind};

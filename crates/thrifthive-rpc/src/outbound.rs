@@ -6,6 +6,8 @@ use bytes::{Buf, Bytes};
 use thrifthive_wire::{LengthOf, WireError};
 
 use crate::format::Transport;
+use crate::header::{self, Envelope};
+use crate::http;
 
 /// A message with its frame prefix, if any.
 #[derive(Debug)]
@@ -66,6 +68,18 @@ impl Outgoing {
         })
     }
 
+    /// `message` as `wrapping` says; a THeader frame or an HTTP response is built whole (its
+    /// head is of variable length, and a transform rewrites the message anyway).
+    pub(crate) fn wrapped(wrapping: &Wrapping, message: Bytes) -> Result<Outgoing, WireError> {
+        match wrapping {
+            Wrapping::Plain(transport) => Outgoing::new(*transport, message),
+            Wrapping::Header(envelope) => header::encode(envelope, &message).map(Outgoing::raw),
+            Wrapping::Http { keep_alive } => {
+                Ok(Outgoing::raw(http::server::ok(&message, *keep_alive)))
+            }
+        }
+    }
+
     /// Bytes to send as they are (a farewell, already framed as the connection speaks).
     pub(crate) fn raw(bytes: Bytes) -> Outgoing {
         Outgoing {
@@ -88,4 +102,15 @@ impl Outgoing {
         self.sent += n;
         self.sent >= self.prefix_len + self.message.len()
     }
+}
+
+/// What a reply goes back in: what its request came in.
+#[derive(Debug, Clone)]
+pub(crate) enum Wrapping {
+    /// Framed (behind its length) or buffered (as it is).
+    Plain(Transport),
+    /// A THeader frame with this envelope.
+    Header(Box<Envelope>),
+    /// The body of a 200 response.
+    Http { keep_alive: bool },
 }

@@ -26,6 +26,7 @@ fn exception_in(format: WireFormat, reply: &[u8], name: &str, seqid: i32) -> App
             &reply[4..]
         }
         Transport::Buffered => reply,
+        Transport::Header | Transport::Http => unreachable!("see tests/header.rs, http.rs"),
     };
     let message = Message::parse(
         Bytes::copy_from_slice(message),
@@ -62,13 +63,11 @@ async fn http_requests_get_an_http_error() {
 }
 
 #[tokio::test]
-async fn tls_theader_and_garbage_are_closed_with_a_log_line() {
+async fn tls_and_garbage_are_closed_with_a_log_line() {
     let server = TestServer::start().await;
     let client_hello = b"\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03";
-    let theader = b"\x00\x00\x00\x20\x0f\xff\x00\x00\x00\x01\x00\x01";
     for (bytes, log) in [
         (&client_hello[..], "does not speak TLS"),
-        (&theader[..], "THeader, which is not supported yet"),
         (
             &b"hello, world\n"[..],
             "not Thrift (first bytes: 68 65 6c 6c",

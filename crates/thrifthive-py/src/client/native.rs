@@ -3,14 +3,17 @@
 //! result struct decoded; `python/thrifthive/client.py` builds the arguments and reads the
 //! result.
 
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicI32, Ordering};
 
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::PyType;
+use pyo3::types::{PyDict, PyType};
+use thrifthive_rpc::header::{InfoHeaders, Transform};
 use thrifthive_wire::{Limits, MessageHeader, MessageType};
 
 use super::calls::{decode_result, encode_call};
-use super::options::Target;
+use super::options::{Target, TlsArgs};
 use super::pool::Pool;
 use crate::codec;
 use crate::errors::client_error;
@@ -29,16 +32,33 @@ impl RpcClient {
     #[new]
     #[pyo3(signature = (
         address, *, transport = "buffered", protocol = "binary", timeout = None,
-        connect_timeout = 10.0,
+        connect_timeout = 10.0, compression = None, tls = false, tls_ca = None, tls_cert = None,
+        tls_key = None, tls_server_name = None,
     ))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         address: &str,
         transport: &str,
         protocol: &str,
         timeout: Option<f64>,
         connect_timeout: f64,
+        compression: Option<&str>,
+        tls: bool,
+        tls_ca: Option<PathBuf>,
+        tls_cert: Option<PathBuf>,
+        tls_key: Option<PathBuf>,
+        tls_server_name: Option<&str>,
     ) -> PyResult<RpcClient> {
-        let target = Target::new(address, transport, protocol, timeout, connect_timeout)?;
+        let mut target = Target::new(address, transport, protocol, timeout, connect_timeout)?;
+        if tls {
+            target = target.with_tls(TlsArgs {
+                ca: tls_ca,
+                cert: tls_cert,
+                key: tls_key,
+                server_name: tls_server_name,
+            })?;
+        }
+        target.options.transforms = transforms(transport, compression)?;
         Ok(RpcClient {
             limits: target.options.limits,
             pool: Pool::new(target.address, target.options),
@@ -49,15 +69,17 @@ impl RpcClient {
 
     /// Calls `name` with `args` (the `<method>_args` struct) and returns the `<method>_result`
     /// struct decoded as `result`; with `result=None` the call is oneway: it is sent and None
-    /// is returned without waiting.
-    #[pyo3(signature = (name, args, result))]
+    /// is returned without waiting. `headers` go with the call as THeader info headers.
+    #[pyo3(signature = (name, args, result, headers = None))]
     fn call<'py>(
         &self,
         py: Python<'py>,
         name: &str,
         args: &Bound<'py, PyAny>,
         result: Option<&Bound<'py, PyType>>,
+        headers: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let info = headers.map(info_headers).transpose()?.unwrap_or_default();
         let message_type = match result {
             Some(_) => MessageType::Call,
             None => MessageType::Oneway,
@@ -72,7 +94,7 @@ impl RpcClient {
         // Signal handlers (KeyboardInterrupt) run between waits, as in time.sleep.
         let check_signals = || Python::attach(|py| py.check_signals());
         let reply = py
-            .detach(|| self.pool.call(&request, check_signals))?
+            .detach(|| self.pool.call(&request, &info, check_signals))?
             .map_err(|err| client_error(py, err))?;
         let (Some(reply), Some(result)) = (reply, result) else {
             return Ok(None);
@@ -84,4 +106,35 @@ impl RpcClient {
     fn close(&self) {
         self.pool.close();
     }
+}
+
+/// The transforms a client applies for `compression` (None or "zlib", THeader only).
+fn transforms(transport: &str, compression: Option<&str>) -> PyResult<Vec<Transform>> {
+    match compression {
+        None => Ok(Vec::new()),
+        Some("zlib") if transport == "header" => Ok(vec![Transform::Zlib]),
+        Some("zlib") => Err(PyValueError::new_err(format!(
+            "compression=\"zlib\" needs transport=\"header\" (the {transport} transport cannot \
+             say a message is compressed)"
+        ))),
+        Some(other) => Err(PyValueError::new_err(format!(
+            "unknown compression {other:?}: use None or \"zlib\""
+        ))),
+    }
+}
+
+/// A dict of `str` to `str` as THeader info headers.
+fn info_headers(headers: &Bound<'_, PyDict>) -> PyResult<InfoHeaders> {
+    let mut info = InfoHeaders::default();
+    for (key, value) in headers.iter() {
+        let (Ok(key), Ok(value)) = (key.extract::<String>(), value.extract::<String>()) else {
+            return Err(PyTypeError::new_err(format!(
+                "headers must map str to str, got {}: {}",
+                key.repr()?,
+                value.repr()?
+            )));
+        };
+        info.insert(key, value);
+    }
+    Ok(info)
 }

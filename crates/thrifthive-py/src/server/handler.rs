@@ -38,7 +38,8 @@ pub(crate) fn start(
         return;
     }
     let py = router.py();
-    let (route, coroutine) = match router.get().call(py, &request) {
+    let router_ref = router.get();
+    let (route, coroutine, context) = match router_ref.call(py, &request) {
         Ok(started) => started,
         Err(result) => return py.detach(|| reply.send(result)),
     };
@@ -48,8 +49,10 @@ pub(crate) fn start(
         route,
         call: Call::of(&request),
     };
-    let started = Py::new(py, pending)
-        .and_then(|pending| create_task.call1((answer.call1((coroutine, pending))?,)));
+    let started = Py::new(py, pending).and_then(|pending| {
+        let body = answer.call1((coroutine, pending))?;
+        router_ref.within(context.as_ref(), || create_task.call1((body,)))
+    });
     // Unstarted, the reply is dropped unsent: an INTERNAL_ERROR for the peer.
     if let Err(error) = started {
         log::error!(

@@ -10,6 +10,7 @@
 //! - [`handler`]: queued calls through the router, and the `Reply` of an async call.
 //! - [`logging`]: the engine's `log` records forwarded to Python's `logging`.
 
+mod context;
 mod dispatch;
 mod handler;
 mod logging;
@@ -27,6 +28,7 @@ use std::time::Duration;
 use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
 use thrifthive_rpc::metrics;
+use thrifthive_rpc::tls::{server_config, ServerTls};
 use thrifthive_rpc::{Address, Protocol, Server, ServerConfig, ShutdownHandle, Transport};
 
 use dispatch::ServerDispatch;
@@ -63,7 +65,8 @@ impl NativeServer {
     #[new]
     #[pyo3(signature = (
         router, *, host, port, unix_socket, transport, protocol, max_frame_size, idle_timeout,
-        max_connections, handler_threads, io_threads, reuse_port, metrics_port = None
+        max_connections, handler_threads, io_threads, reuse_port, http_path = "/thrift",
+        tls_cert = None, tls_key = None, tls_client_ca = None, metrics_port = None
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -80,6 +83,10 @@ impl NativeServer {
         handler_threads: usize,
         io_threads: usize,
         reuse_port: bool,
+        http_path: &str,
+        tls_cert: Option<PathBuf>,
+        tls_key: Option<PathBuf>,
+        tls_client_ca: Option<PathBuf>,
         metrics_port: Option<u16>,
     ) -> PyResult<NativeServer> {
         if handler_threads == 0 || io_threads == 0 {
@@ -96,13 +103,40 @@ impl NativeServer {
             "auto" => None,
             "framed" => Some(Transport::Framed),
             "buffered" => Some(Transport::Buffered),
-            _ => return Err(choice_error("transport", transport, "framed", "buffered")),
+            "header" => Some(Transport::Header),
+            "http" => Some(Transport::Http),
+            _ => {
+                let choices = ["framed", "buffered", "header", "http"];
+                return Err(choice_error("transport", transport, &choices));
+            }
         };
         config.protocol = match protocol {
             "auto" => None,
             "binary" => Some(Protocol::Binary),
             "compact" => Some(Protocol::Compact),
-            _ => return Err(choice_error("protocol", protocol, "binary", "compact")),
+            _ => return Err(choice_error("protocol", protocol, &["binary", "compact"])),
+        };
+        if !http_path.starts_with('/') {
+            return Err(PyValueError::new_err(format!(
+                "http_path must start with \"/\", got {http_path:?}"
+            )));
+        }
+        config.http_path = http_path.to_owned();
+        config.tls = match (tls_cert, tls_key) {
+            (Some(cert), Some(key)) => Some(
+                server_config(&ServerTls {
+                    cert,
+                    key,
+                    client_ca: tls_client_ca,
+                })
+                .map_err(PyValueError::new_err)?,
+            ),
+            (None, None) if tls_client_ca.is_none() => None,
+            _ => {
+                return Err(PyValueError::new_err(
+                    "TLS needs both tls_cert and tls_key (tls_client_ca adds mutual TLS)",
+                ))
+            }
         };
         config.max_frame_size = max_frame_size;
         config.idle_timeout = idle_timeout
@@ -269,9 +303,11 @@ fn render_metrics() -> String {
     metrics::global().render()
 }
 
-fn choice_error(what: &str, got: &str, a: &str, b: &str) -> PyErr {
+fn choice_error(what: &str, got: &str, choices: &[&str]) -> PyErr {
+    let choices: Vec<String> = choices.iter().map(|choice| format!("{choice:?}")).collect();
     PyValueError::new_err(format!(
-        "unknown {what} {got:?}: use \"auto\", \"{a}\" or \"{b}\""
+        "unknown {what} {got:?}: use \"auto\", {}",
+        choices.join(", ")
     ))
 }
 

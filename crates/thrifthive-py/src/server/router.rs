@@ -24,6 +24,7 @@ use crate::codec::{
 };
 use crate::errors::codec_error;
 
+use super::context::RequestContexts;
 use super::LOG;
 
 /// One method of a served service, bound to its handler.
@@ -123,18 +124,29 @@ pub struct Router {
     routes: HashMap<String, Py<Route>>,
     /// `log_exception(method_name, exc)`: logs a handler's exception with its traceback.
     log_exception: Py<PyAny>,
+    /// `thrifthive.current_request()`'s, made from a call's headers.
+    contexts: RequestContexts,
 }
 
 #[pymethods]
 impl Router {
     #[new]
-    fn new(routes: HashMap<String, Py<Route>>, log_exception: Py<PyAny>) -> Router {
+    fn new(
+        routes: HashMap<String, Py<Route>>,
+        log_exception: Py<PyAny>,
+        context_var: Py<PyAny>,
+        context_class: Py<PyAny>,
+    ) -> Router {
         Router {
             routes,
             log_exception,
+            contexts: RequestContexts::new(context_var, context_class),
         }
     }
 }
+
+/// A call the handler took: its route, what the handler returned, the request context.
+pub(crate) type Started<'py> = (Py<Route>, Bound<'py, PyAny>, Option<Bound<'py, PyAny>>);
 
 /// Where a call's outcome goes: the protocol and seqid of its reply.
 #[derive(Clone, Copy)]
@@ -169,19 +181,20 @@ impl Router {
     /// Answers `request` on this thread: decodes, calls the handler, encodes.
     pub(crate) fn answer(&self, py: Python<'_>, request: &Request) -> DispatchResult {
         match self.call(py, request) {
-            Ok((route, value)) => self.returned(py, route.get(), Call::of(request), &value),
+            Ok((route, value, _)) => self.returned(py, route.get(), Call::of(request), &value),
             Err(result) => result,
         }
     }
 
-    /// Looks the method up, decodes the arguments and calls the handler: its return value
-    /// (for an `async def` method, the coroutine) with its route, or the reply already decided
-    /// (an unknown method, bad arguments, the handler raised).
+    /// Looks the method up, decodes the arguments and calls the handler (a plain one with the
+    /// call's request context current): its return value (for an `async def` method, the
+    /// coroutine) with its route and request context, or the reply already decided (an unknown
+    /// method, bad arguments, the handler raised).
     pub(crate) fn call<'py>(
         &self,
         py: Python<'py>,
         request: &Request,
-    ) -> Result<(Py<Route>, Bound<'py, PyAny>), DispatchResult> {
+    ) -> Result<Started<'py>, DispatchResult> {
         let header = &request.message.header;
         let call = Call::of(request);
         let Some(route) = self.routes.get(header.name.as_str()) else {
@@ -205,9 +218,34 @@ impl Router {
                 )));
             }
         };
-        match route_ref.func.bind(py).call1(args) {
-            Ok(value) => Ok((route.clone_ref(py), value)),
+        let context = match self.contexts.of(py, request) {
+            Ok(context) => context,
+            Err(error) => return Err(self.raised(py, route_ref, call, error)),
+        };
+        let func = route_ref.func.bind(py);
+        // An async def method's body runs later, in its task: that gets the context then.
+        let returned = match &context {
+            Some(context) if !route_ref.is_async => {
+                self.contexts.within(context, || func.call1(args))
+            }
+            _ => func.call1(args),
+        };
+        match returned {
+            Ok(value) => Ok((route.clone_ref(py), value, context)),
             Err(error) => Err(self.raised(py, route_ref, call, error)),
+        }
+    }
+
+    /// Runs `start` (the creation of an async call's task) with `context`, if any, as the
+    /// current request, so that the task's copy of the context has it.
+    pub(crate) fn within<'py>(
+        &self,
+        context: Option<&Bound<'py, PyAny>>,
+        start: impl FnOnce() -> PyResult<Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        match context {
+            Some(context) => self.contexts.within(context, start),
+            None => start(),
         }
     }
 

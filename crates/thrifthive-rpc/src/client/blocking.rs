@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use tokio::runtime::{Builder, Runtime};
 
+use crate::header::InfoHeaders;
 use crate::message::Message;
 use crate::net::Address;
 
@@ -44,12 +45,14 @@ impl BlockingClient {
         runtime()?.block_on(self.client.call(request))
     }
 
-    /// [`BlockingClient::call`], asking `check` every `period` whether to go on waiting: when
+    /// [`BlockingClient::call`] with `info` headers (see [`Client::call_with`]), asking
+    /// `check` every `period` whether to go on waiting: when
     /// it returns an error (a Ctrl-C in the calling program, say), the call is abandoned with
     /// that error, and the connection closed, since where it stood mid-call is unknown.
     pub fn call_checked<E>(
         &mut self,
         request: &[u8],
+        info: &InfoHeaders,
         period: Duration,
         mut check: impl FnMut() -> Result<(), E>,
     ) -> Result<Result<Option<Message>, ClientError>, E> {
@@ -58,7 +61,7 @@ impl BlockingClient {
             Err(error) => return Ok(Err(error)),
         };
         let checked = runtime.block_on(async {
-            let call = self.client.call(request);
+            let call = self.client.call_with(request, info);
             tokio::pin!(call);
             loop {
                 tokio::select! {
@@ -87,8 +90,12 @@ impl BlockingClient {
 /// does its own IO on it (the Python AsyncClient connects this way on a worker thread, so that
 /// its connect errors say what the blocking client's say).
 pub fn connect_socket(address: &Address, timeout: Duration) -> Result<OwnedFd, ClientError> {
+    let options = ClientOptions {
+        connect_timeout: timeout,
+        ..ClientOptions::default()
+    };
     runtime()?.block_on(async {
-        let stream = connect(address, timeout).await?;
+        let stream = connect(address, &options).await?;
         stream
             .into_owned_fd()
             .map_err(|source| ClientError::Connect {

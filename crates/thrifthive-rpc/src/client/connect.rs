@@ -1,24 +1,66 @@
-//! Opening a connection: name resolution, each resolved address in turn, all within the
-//! connect timeout.
+//! Opening a connection: name resolution, each resolved address in turn, the TLS handshake if
+//! asked for, all within the connect timeout.
 
 use std::io;
 use std::net::SocketAddr;
-use std::time::Duration;
 
+use std::sync::Arc;
+
+use rustls_pki_types::ServerName;
 use tokio::net::{lookup_host, TcpStream, UnixStream};
+use tokio_rustls::TlsConnector;
 
 use crate::net::{Address, Stream};
+use crate::tls::errors::client_side;
 
-use super::ClientError;
+use super::{ClientError, ClientOptions};
 
-pub(super) async fn connect(address: &Address, timeout: Duration) -> Result<Stream, ClientError> {
-    match tokio::time::timeout(timeout, attempt(address)).await {
+/// Connects to `address`, then shakes hands if `options` ask for TLS, all within the connect
+/// timeout.
+pub(super) async fn connect(
+    address: &Address,
+    options: &ClientOptions,
+) -> Result<Stream, ClientError> {
+    let timeout = options.connect_timeout;
+    let connecting = async {
+        let stream = attempt(address).await?;
+        match &options.tls {
+            Some(tls) => handshake(stream, address, tls, options.tls_server_name.as_deref()).await,
+            None => Ok(stream),
+        }
+    };
+    match tokio::time::timeout(timeout, connecting).await {
         Ok(result) => result,
         Err(_) => Err(ClientError::ConnectTimeout {
             address: address.clone(),
             after: timeout,
         }),
     }
+}
+
+/// A TLS session over `stream`, the server's certificate checked for `server_name` (the
+/// address's host by default).
+async fn handshake(
+    stream: Stream,
+    address: &Address,
+    config: &Arc<rustls::ClientConfig>,
+    server_name: Option<&str>,
+) -> Result<Stream, ClientError> {
+    let tls_error = |reason: String| ClientError::Tls {
+        address: address.to_string(),
+        reason,
+    };
+    let (Stream::Tcp(tcp), Address::Tcp { host, .. }) = (stream, address) else {
+        return Err(tls_error("TLS is spoken over TCP only".into()));
+    };
+    let name = server_name.unwrap_or(host);
+    let name = ServerName::try_from(name.to_owned())
+        .map_err(|error| tls_error(format!("{name:?} cannot be a TLS server name: {error}")))?;
+    TlsConnector::from(Arc::clone(config))
+        .connect(name, tcp)
+        .await
+        .map(|tls| Stream::Tls(Box::new(tls)))
+        .map_err(|error| tls_error(client_side(&error, server_name.unwrap_or(host))))
 }
 
 async fn attempt(address: &Address) -> Result<Stream, ClientError> {

@@ -1,6 +1,6 @@
 //! One client connection: send a request, read its reply, check that the reply answers it.
 //! Reading replies off the stream and checking them is [`super::replies`]'s, which the Python
-//! AsyncClient's pipelined connections share.
+//! AsyncClient's pipelined connections share; the HTTP exchange is [`super::http`]'s.
 
 use std::io;
 use std::time::Duration;
@@ -8,9 +8,12 @@ use std::time::Duration;
 use thrifthive_wire::MessageType;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::message::{peek_header, Message, MethodName};
+use crate::format::Transport;
+use crate::header::{self, Envelope, InfoHeaders};
+use crate::message::{peek_header, Header, Message, MethodName};
 use crate::net::{Address, Stream};
 use crate::outbound::Outbound;
+use crate::tls::errors::{client_side, tls_error};
 
 use super::connect::connect;
 use super::replies::{check_reply, Replies};
@@ -20,9 +23,22 @@ use super::{ClientError, ClientOptions};
 /// connection](ClientError::breaks_connection), drop it and connect again.
 #[derive(Debug)]
 pub struct Connection {
-    stream: Stream,
-    replies: Replies,
+    pub(super) stream: Stream,
+    pub(super) replies: Replies,
     timeout: Option<Duration>,
+    /// For THeader: the envelope of every request (protocol and transforms).
+    envelope: Option<Envelope>,
+    /// For HTTP: where requests are posted.
+    pub(super) http: Option<HttpTarget>,
+    /// Whether the connection can carry another call (an HTTP server may close it after each).
+    pub(super) reusable: bool,
+}
+
+/// Where a client's HTTP requests go: the Host header's value, and the path.
+#[derive(Debug)]
+pub(super) struct HttpTarget {
+    pub(super) host: String,
+    pub(super) path: String,
 }
 
 impl Connection {
@@ -30,12 +46,27 @@ impl Connection {
         address: &Address,
         options: &ClientOptions,
     ) -> Result<Connection, ClientError> {
-        let stream = connect(address, options.connect_timeout).await?;
+        let stream = connect(address, options).await?;
         Ok(Connection {
             stream,
             replies: Replies::new(options),
             timeout: options.timeout,
+            envelope: (options.format.transport == Transport::Header).then(|| Envelope {
+                transforms: options.transforms.clone(),
+                ..Envelope::new(options.format.protocol)
+            }),
+            http: (options.format.transport == Transport::Http).then(|| HttpTarget {
+                host: address.to_string(),
+                path: options.http_path.clone(),
+            }),
+            reusable: true,
         })
+    }
+
+    /// Whether the connection can carry another call: false once the server said it closes
+    /// it (an HTTP/1.0 server, say).
+    pub fn is_reusable(&self) -> bool {
+        self.reusable
     }
 
     /// Whether this idle connection can no longer be used: the peer closed it, or left bytes
@@ -48,13 +79,28 @@ impl Connection {
     /// unless it is a oneway call waits for the reply: a REPLY message with the request's
     /// method name and seqid. An EXCEPTION reply becomes [`ClientError::Application`].
     pub async fn call(&mut self, request: &[u8]) -> Result<Option<Message>, ClientError> {
+        self.call_with(request, &InfoHeaders::default()).await
+    }
+
+    /// [`Connection::call`] sending `info` headers with the request (THeader and HTTP only:
+    /// other transports have nowhere to put them, and ignore them).
+    pub async fn call_with(
+        &mut self,
+        request: &[u8],
+        info: &InfoHeaders,
+    ) -> Result<Option<Message>, ClientError> {
         let (format, limits) = (self.replies.format(), self.replies.limits());
         let header =
             peek_header(request, format.protocol, limits).map_err(ClientError::InvalidRequest)?;
         let timeout = self.timeout;
+        let oneway = header.message_type == MessageType::Oneway;
         let exchange = async {
-            self.send(request, &header.name).await?;
-            if header.message_type == MessageType::Oneway {
+            if self.http.is_some() {
+                self.send_http(request, &header.name, info).await?;
+                return self.receive_http(&header.name, oneway).await;
+            }
+            self.send(request, &header, info).await?;
+            if oneway {
                 return Ok(None);
             }
             self.receive(&header.name).await.map(Some)
@@ -74,15 +120,33 @@ impl Connection {
         }
     }
 
-    /// Writes one message (framed if the transport is), in one write. `method` names the call
-    /// in errors.
-    pub async fn send(&mut self, message: &[u8], method: &MethodName) -> Result<(), ClientError> {
-        let outbound = Outbound::new(self.replies.format().transport, message)
-            .map_err(ClientError::InvalidRequest)?;
-        self.stream
-            .write_all_buf(&mut outbound.buf())
-            .await
-            .map_err(|source| io_error(method, source))
+    /// Writes one message (framed if the transport is, in a THeader frame with `info` for
+    /// THeader), in one write. `header` is the message's.
+    pub async fn send(
+        &mut self,
+        message: &[u8],
+        header: &Header,
+        info: &InfoHeaders,
+    ) -> Result<(), ClientError> {
+        let method = &header.name;
+        let written = match &self.envelope {
+            Some(template) => {
+                let envelope = Envelope {
+                    seqid: header.seqid,
+                    info: info.clone(),
+                    ..template.clone()
+                };
+                let frame =
+                    header::encode(&envelope, message).map_err(ClientError::InvalidRequest)?;
+                self.stream.write_all(&frame).await
+            }
+            None => {
+                let outbound = Outbound::new(self.replies.format().transport, message)
+                    .map_err(ClientError::InvalidRequest)?;
+                self.stream.write_all_buf(&mut outbound.buf()).await
+            }
+        };
+        written.map_err(|source| io_error(method, source))
     }
 
     /// Reads the next message, whatever it is. `method` names the call in errors.
@@ -109,7 +173,15 @@ impl Connection {
     }
 }
 
-fn io_error(method: &MethodName, source: io::Error) -> ClientError {
+pub(super) fn io_error(method: &MethodName, source: io::Error) -> ClientError {
+    // A TLS alert mid-call: the server refused the client's certificate, mostly (TLS 1.3
+    // checks it after the client's side of the handshake is done).
+    if tls_error(&source).is_some() {
+        return ClientError::Tls {
+            address: format!("the server, during the call to {method}"),
+            reason: client_side(&source, ""),
+        };
+    }
     ClientError::Io {
         method: method.clone(),
         source,

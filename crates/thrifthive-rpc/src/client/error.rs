@@ -36,6 +36,12 @@ pub enum ClientError {
         address: String,
         source: io::Error,
     },
+    /// TLS failed: the handshake (a certificate the client does not accept, a server that does
+    /// not speak TLS) or an alert from the server.
+    Tls {
+        address: String,
+        reason: String,
+    },
     /// The call took longer than the timeout; the connection is dropped, since a late reply
     /// would answer the next call.
     Timeout {
@@ -57,6 +63,19 @@ pub enum ClientError {
         method: MethodName,
         looks_like: Detected,
         first_bytes: String,
+    },
+    /// An HTTP server answered with another status than 200.
+    HttpStatus {
+        method: MethodName,
+        status: u16,
+        reason: String,
+        /// The start of the response body, as text (servers explain errors there).
+        body: String,
+    },
+    /// The HTTP response cannot be read.
+    InvalidHttp {
+        method: MethodName,
+        reason: String,
     },
     /// The reply is Thrift, but in another transport or protocol than the request's.
     WrongFormat {
@@ -110,11 +129,14 @@ impl ClientError {
             ClientError::Refused { .. } => "connection refused",
             ClientError::ConnectTimeout { .. } => "connect timeout",
             ClientError::Connect { .. } => "cannot connect",
+            ClientError::Tls { .. } => "tls",
             ClientError::Timeout { .. } => "timeout",
             ClientError::Closed { .. } => "closed by peer",
             ClientError::Io { .. } => "i/o error",
             ClientError::NotThrift { .. } => "not thrift",
             ClientError::WrongFormat { .. } => "wrong format",
+            ClientError::HttpStatus { .. } => "http error status",
+            ClientError::InvalidHttp { .. } => "invalid http response",
             ClientError::InvalidReply { .. } => "invalid reply",
             ClientError::BadSequenceId { .. } => "bad sequence id",
             ClientError::WrongMethodName { .. } => "wrong method name",
@@ -146,6 +168,7 @@ impl ClientError {
                 | ClientError::Refused { .. }
                 | ClientError::ConnectTimeout { .. }
                 | ClientError::Connect { .. }
+                | ClientError::Tls { .. }
         )
     }
 }
@@ -153,6 +176,9 @@ impl ClientError {
 impl fmt::Display for ClientError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            ClientError::Tls { address, reason } => {
+                write!(f, "TLS with {address} failed: {reason}")
+            }
             ClientError::Resolve { address, source } => {
                 write!(f, "cannot resolve the host of {address}: {source}")
             }
@@ -208,6 +234,24 @@ impl fmt::Display for ClientError {
                 "expected a reply to {method}, got {looks_like}: this is not a Thrift reply \
                  (first bytes: {first_bytes})"
             ),
+            ClientError::HttpStatus {
+                method,
+                status,
+                reason,
+                body,
+            } => {
+                write!(
+                    f,
+                    "the HTTP server answered the call to {method} with {status} {reason}"
+                )?;
+                if !body.is_empty() {
+                    write!(f, ": {body}")?;
+                }
+                Ok(())
+            }
+            ClientError::InvalidHttp { method, reason } => {
+                write!(f, "cannot read the HTTP response to {method}: {reason}")
+            }
             ClientError::WrongFormat {
                 method,
                 expected,

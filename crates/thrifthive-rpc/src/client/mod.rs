@@ -16,6 +16,7 @@ mod blocking;
 mod connect;
 mod connection;
 mod error;
+mod http;
 mod options;
 mod reconnect;
 mod replies;

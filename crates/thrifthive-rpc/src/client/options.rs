@@ -1,10 +1,12 @@
 //! A client's settings and their defaults.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use thrifthive_wire::Limits;
 
 use crate::format::{Protocol, Transport, WireFormat};
+use crate::header::Transform;
 
 /// How a client connects and talks.
 #[derive(Debug, Clone)]
@@ -19,6 +21,15 @@ pub struct ClientOptions {
     pub limits: Limits,
     /// The largest reply frame accepted, in bytes.
     pub max_frame_size: usize,
+    /// What to apply to each request's payload (THeader only; zlib, say). Replies may come
+    /// with any transforms.
+    pub transforms: Vec<Transform>,
+    /// Where HTTP requests are posted (HTTP only).
+    pub http_path: String,
+    /// Speak TLS with this configuration (see [`crate::tls::client_config`]).
+    pub tls: Option<Arc<rustls::ClientConfig>>,
+    /// The name the server's certificate must be valid for; `None`: the host connected to.
+    pub tls_server_name: Option<String>,
 }
 
 impl ClientOptions {
@@ -34,6 +45,10 @@ impl Default for ClientOptions {
             connect_timeout: Self::DEFAULT_CONNECT_TIMEOUT,
             limits: Limits::default(),
             max_frame_size: Self::DEFAULT_MAX_FRAME_SIZE,
+            transforms: Vec::new(),
+            http_path: "/".to_owned(),
+            tls: None,
+            tls_server_name: None,
         }
     }
 }

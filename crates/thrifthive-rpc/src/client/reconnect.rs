@@ -1,5 +1,6 @@
 //! A client that connects on first use and again after a broken connection.
 
+use crate::header::InfoHeaders;
 use crate::message::Message;
 use crate::net::Address;
 
@@ -45,8 +46,19 @@ impl Client {
 
     /// [`Connection::call`] on the connection, connecting first if needed.
     pub async fn call(&mut self, request: &[u8]) -> Result<Option<Message>, ClientError> {
-        let result = self.connect().await?.call(request).await;
-        if result.as_ref().is_err_and(ClientError::breaks_connection) {
+        self.call_with(request, &InfoHeaders::default()).await
+    }
+
+    /// [`Connection::call_with`] on the connection, connecting first if needed.
+    pub async fn call_with(
+        &mut self,
+        request: &[u8],
+        info: &InfoHeaders,
+    ) -> Result<Option<Message>, ClientError> {
+        let connection = self.connect().await?;
+        let result = connection.call_with(request, info).await;
+        let spent = !connection.is_reusable();
+        if spent || result.as_ref().is_err_and(ClientError::breaks_connection) {
             self.connection = None;
         }
         result

@@ -13,8 +13,8 @@ use thrifthive_wire::{Limits, MessageType, WireError};
 
 use crate::detect::{describe_start, detect, Detected};
 use crate::exception::ApplicationException;
-use crate::format::WireFormat;
-use crate::inbound::{Inbound, Next, ReadRoom};
+use crate::format::{Transport, WireFormat};
+use crate::inbound::{Carried, Inbound, Next, ReadRoom};
 use crate::message::{Header, Message, MethodName};
 
 use super::{ClientError, ClientOptions};
@@ -103,7 +103,17 @@ impl Replies {
 
     /// The buffer to read into, with room made for the next read.
     pub fn read_buffer(&mut self) -> &mut BytesMut {
-        READ_ROOM.prepare(&mut self.buf, self.need);
+        self.read_buffer_for(self.need)
+    }
+
+    /// The buffer to read into, with room for `need` bytes in all.
+    pub(super) fn read_buffer_for(&mut self, need: usize) -> &mut BytesMut {
+        READ_ROOM.prepare(&mut self.buf, need);
+        &mut self.buf
+    }
+
+    /// The buffer as it is, for a reader of its own (the HTTP client's responses).
+    pub(super) fn raw_buffer(&mut self) -> &mut BytesMut {
         &mut self.buf
     }
 
@@ -120,9 +130,19 @@ impl Replies {
             }
         }
         match self.inbound.next(&mut self.buf) {
-            Ok(Next::Message(message)) => {
+            Ok(Next::Message(message, carried)) => {
                 self.need = 1;
-                Ok(Some(message))
+                // A THeader reply must be in the protocol the requests were.
+                let expected = self.inbound.format();
+                match carried {
+                    Carried::Header(envelope) if envelope.protocol != expected.protocol => {
+                        Err(StreamError::WrongFormat {
+                            expected,
+                            got: WireFormat::new(Transport::Header, envelope.protocol),
+                        })
+                    }
+                    _ => Ok(Some(message)),
+                }
             }
             Ok(Next::NeedAtLeast(need)) => {
                 self.need = need;
@@ -140,6 +160,7 @@ impl Replies {
         match detect(&self.buf) {
             None => Ok(false),
             Some(Detected::Thrift(got)) if got == expected => Ok(true),
+            Some(Detected::THeader) if expected.transport == Transport::Header => Ok(true),
             Some(Detected::Thrift(got)) => Err(StreamError::WrongFormat { expected, got }),
             Some(looks_like) => Err(StreamError::NotThrift {
                 looks_like,

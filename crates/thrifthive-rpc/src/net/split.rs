@@ -36,6 +36,8 @@ impl Stream {
                 let (read, write) = s.into_split();
                 (ReadHalf::Unix(read), WriteHalf::Unix(write))
             }
+            // Only a client makes TLS streams, and a client never splits its stream.
+            Stream::Tls(_) => unreachable!("a server's TLS sessions are bridged (crate::tls)"),
         }
     }
 }

@@ -1,4 +1,4 @@
-//! A connected socket, TCP or UNIX, as one type.
+//! A connected socket, TCP, UNIX or (for a client) TLS over TCP, as one type.
 
 use std::io::{self, IoSlice};
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
@@ -13,6 +13,8 @@ use tokio::net::{TcpStream, UnixStream};
 pub enum Stream {
     Tcp(TcpStream),
     Unix(UnixStream),
+    /// A client's TLS session (a server's are bridged to a UNIX socket: see [`crate::tls`]).
+    Tls(Box<tokio_rustls::client::TlsStream<TcpStream>>),
 }
 
 impl Stream {
@@ -21,6 +23,7 @@ impl Stream {
     /// socket the server already closed (an idle timeout on its side) fails in a way the caller
     /// cannot tell from a call that failed on the server. A raw `MSG_PEEK` rather than tokio's
     /// `try_read`, which reports "would block" until the reactor has polled the socket again.
+    /// Under TLS the bytes peeked are a record: between calls, the server's close_notify.
     pub fn is_stale(&self) -> bool {
         let mut byte = 0u8;
         // SAFETY: the descriptor belongs to a socket `self` owns and keeps open for the call;
@@ -37,11 +40,17 @@ impl Stream {
     }
 
     /// The socket itself, taken off tokio's reactor and left non-blocking: for an event loop
-    /// that does its own IO on it.
+    /// that does its own IO on it. Not a TLS session's, whose state is tokio's.
     pub fn into_owned_fd(self) -> io::Result<OwnedFd> {
         Ok(match self {
             Stream::Tcp(s) => s.into_std()?.into(),
             Stream::Unix(s) => s.into_std()?.into(),
+            Stream::Tls(_) => {
+                return Err(io::Error::new(
+                    io::ErrorKind::Unsupported,
+                    "a TLS session cannot be handed to another event loop",
+                ))
+            }
         })
     }
 
@@ -49,6 +58,7 @@ impl Stream {
         match self {
             Stream::Tcp(s) => s.as_raw_fd(),
             Stream::Unix(s) => s.as_raw_fd(),
+            Stream::Tls(s) => s.get_ref().0.as_raw_fd(),
         }
     }
 }
@@ -74,6 +84,7 @@ macro_rules! delegate {
         match $self.get_mut() {
             Stream::Tcp($stream) => $call,
             Stream::Unix($stream) => $call,
+            Stream::Tls($stream) => $call,
         }
     };
 }
@@ -109,6 +120,7 @@ impl AsyncWrite for Stream {
         match self {
             Stream::Tcp(s) => s.is_write_vectored(),
             Stream::Unix(s) => s.is_write_vectored(),
+            Stream::Tls(s) => s.is_write_vectored(),
         }
     }
 

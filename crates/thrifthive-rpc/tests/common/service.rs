@@ -10,6 +10,7 @@
 //! | `createUser(1: User user)`      | the canned User                                    |
 //! | `listUsers(1: i32, 2: i32)`     | a canned UserPage of 100 Users, encoded once       |
 //! | `echoBinary(1: binary data)`    | `data`                                             |
+//! | `getHeader(1: string key)`      | the info (or HTTP) header `key`, unset if absent   |
 //! | `sleep(1: i32 ms)`              | void, `ms` milliseconds later                      |
 //! | `notify(1: i32 n)` (oneway)     | none                                               |
 //! | anything else                   | TApplicationException UNKNOWN_METHOD               |
@@ -57,6 +58,20 @@ impl Dispatch for TestService {
                 write_user(w, 1);
             }),
             "listUsers" => Ok(Some(reply_with(protocol, name, seqid, user_page(protocol)))),
+            // Replies with the value of the THeader info header named by its argument.
+            "getHeader" => match read_arg(protocol, args, TType::String) {
+                Ok(Arg::Binary(key)) => {
+                    let info = request.info_headers();
+                    let value = info.and_then(|info| info.get(&key)).cloned();
+                    reply(&|w| {
+                        if let Some(value) = &value {
+                            w.field(TType::String, 0);
+                            w.binary(value);
+                        }
+                    })
+                }
+                other => bad_args(other),
+            },
             "echoBinary" => match read_arg(protocol, args, TType::String) {
                 Ok(Arg::Binary(data)) => reply(&|w| {
                     w.field(TType::String, 0);

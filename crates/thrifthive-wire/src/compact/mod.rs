@@ -12,8 +12,22 @@ mod writer;
 pub use reader::CompactReader;
 pub use writer::CompactWriter;
 
+use crate::cursor::Cursor;
 use crate::error::WireError;
 use crate::ttype::TType;
+
+/// Reads the unsigned varint (at most 32 bits) at the start of `input`: its value and its
+/// length in bytes. For other formats built on the compact varint (THeader's header).
+pub fn decode_varint32(input: &[u8]) -> Result<(u32, usize), WireError> {
+    let mut cursor = Cursor::new(input);
+    let value = varint::read_varint32(&mut cursor)?;
+    Ok((value, cursor.position()))
+}
+
+/// Appends `value` as an unsigned varint; see [`decode_varint32`].
+pub fn encode_varint32(out: &mut Vec<u8>, value: u32) {
+    varint::write_varint32(out, value);
+}
 
 const PROTOCOL_ID: u8 = 0x82;
 const VERSION: u8 = 1;

@@ -21,10 +21,11 @@ use tokio::time::{sleep, Instant};
 
 use crate::dispatch::{ConnectionId, Dispatch, Request, Responder};
 use crate::exception::{ApplicationException, ExceptionKind};
-use crate::inbound::{Inbound, Next, ReadRoom};
+use crate::inbound::{Carried, Inbound, Next, ReadRoom};
 use crate::message::{Header, Message};
 use crate::net::{ReadHalf, Stream, WriteHalf};
 use crate::outbound::Outgoing;
+use crate::tls::accept::{accept, Accepted};
 
 use super::replies::Replies;
 use super::{Shared, LOG};
@@ -48,9 +49,25 @@ pub(super) async fn serve<D: Dispatch>(
     shared: Arc<Shared<D>>,
     _permit: OwnedSemaphorePermit,
 ) {
+    let who = format!("connection {id} from {peer}");
+    let (stream, plaintext_on_tls) = match &shared.config.tls {
+        None => (stream, false),
+        Some(tls) => {
+            let handshake = accept(stream, &who, Arc::clone(tls));
+            let accepted = tokio::select! {
+                accepted = handshake => accepted,
+                () = shared.force.cancelled() => return,
+            };
+            match accepted {
+                Accepted::Tls(stream) => (stream, false),
+                Accepted::Plaintext(stream) => (stream, true),
+                Accepted::Failed => return,
+            }
+        }
+    };
     let (reader, writer) = stream.split();
     let writer = Arc::new(writer);
-    let replies = Replies::new(Arc::clone(&writer), format!("connection {id} from {peer}"));
+    let replies = Replies::new(Arc::clone(&writer), who);
     let mut connection = Connection {
         reader,
         writer,
@@ -66,6 +83,7 @@ pub(super) async fn serve<D: Dispatch>(
         throttled: false,
         farewell: None,
         last_active: Instant::now(),
+        plaintext_on_tls,
     };
     if connection.run().await.is_ok() {
         connection.close().await;
@@ -97,6 +115,9 @@ struct Connection<D: Dispatch> {
     farewell: Option<Outgoing>,
     /// When the connection last read or wrote something.
     last_active: Instant,
+    /// A client that does not speak TLS, on a TLS server: refused once it is clear what it
+    /// speaks, in its terms.
+    plaintext_on_tls: bool,
 }
 
 impl<D: Dispatch> Connection<D> {
@@ -209,7 +230,7 @@ impl<D: Dispatch> Connection<D> {
                 return;
             };
             match inbound.next(&mut self.buf) {
-                Ok(Next::Message(message)) => self.dispatch(message),
+                Ok(Next::Message(message, carried)) => self.dispatch(message, carried),
                 Ok(Next::NeedAtLeast(need)) => {
                     self.need = need;
                     return;
@@ -219,9 +240,22 @@ impl<D: Dispatch> Connection<D> {
         }
     }
 
-    fn dispatch(&mut self, message: Message) {
-        let Some(format) = self.inbound.as_ref().map(Inbound::format) else {
+    fn dispatch(&mut self, message: Message, carried: Carried) {
+        let Some(mut format) = self.inbound.as_ref().map(Inbound::format) else {
             return;
+        };
+        let (envelope, http) = match carried {
+            Carried::Plain => (None, None),
+            Carried::Header(envelope) => {
+                format.protocol = envelope.protocol;
+                (Some(envelope), None)
+            }
+            Carried::Http(http, protocol) => {
+                format.protocol = protocol;
+                // The client closes after this response: read no more.
+                self.reading &= http.keep_alive;
+                (None, Some(http))
+            }
         };
         let Header {
             name, message_type, ..
@@ -232,10 +266,31 @@ impl<D: Dispatch> Connection<D> {
             format,
             connection: self.id,
             received: std::time::Instant::now(),
+            envelope,
+            http,
         };
         let reply = Responder::new(Arc::clone(&self.replies), self.dispatched, &request);
         self.dispatched += 1;
+        let pinned = self.shared.config.protocol;
         match message_type {
+            // Only a THeader frame or an HTTP request can switch protocols on a connection.
+            MessageType::Call | MessageType::Oneway
+                if pinned.is_some_and(|pinned| pinned != format.protocol) =>
+            {
+                log::warn!(
+                    target: LOG,
+                    "connection {} from {}: a call to {name} in {}, but this server accepts \
+                     only {}",
+                    self.id, self.peer, format.protocol, pinned.unwrap_or(format.protocol)
+                );
+                reply.send(Err(ApplicationException::new(
+                    ExceptionKind::INVALID_PROTOCOL,
+                    format!(
+                        "this server accepts only the {} protocol",
+                        pinned.unwrap_or(format.protocol)
+                    ),
+                )));
+            }
             MessageType::Call | MessageType::Oneway => {
                 self.shared.dispatch.dispatch(request, reply)
             }

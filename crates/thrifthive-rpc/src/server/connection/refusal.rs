@@ -9,10 +9,11 @@ use bytes::Bytes;
 use crate::detect::{describe_start, detect, Detected, MAX_DETECT_LEN};
 use crate::dispatch::Dispatch;
 use crate::exception::{ApplicationException, ExceptionKind};
-use crate::format::WireFormat;
-use crate::inbound::{first_header, Inbound, Unreadable};
+use crate::format::{Protocol, Transport, WireFormat};
+use crate::http;
+use crate::inbound::{first_header, ErrorAnswer, Inbound, Unreadable};
 use crate::message::MethodName;
-use crate::outbound::Outgoing;
+use crate::outbound::{Outgoing, Wrapping};
 
 use super::{Connection, LOG};
 
@@ -25,10 +26,23 @@ impl<D: Dispatch> Connection<D> {
             self.need = (self.buf.len() + 1).min(MAX_DETECT_LEN);
             return false;
         };
+        let shared = Arc::clone(&self.shared);
+        let config = &shared.config;
+        if self.plaintext_on_tls {
+            self.refuse_plaintext(detected);
+            return false;
+        }
         let format = match detected {
             Detected::Thrift(format) => format,
+            // The protocol is said by each request's body; binary stands in until the first.
+            Detected::Http if config.transport == Some(Transport::Http) => {
+                WireFormat::new(Transport::Http, Protocol::Binary)
+            }
             Detected::Http => {
-                self.refuse("sent an HTTP request; this is a Thrift server");
+                self.refuse(
+                    "sent an HTTP request; this server does not serve HTTP (its transport \
+                     would be http)",
+                );
                 self.farewell = Some(Outgoing::raw(Bytes::from_static(HTTP_REFUSAL)));
                 return false;
             }
@@ -36,25 +50,20 @@ impl<D: Dispatch> Connection<D> {
                 self.refuse("started a TLS handshake; this server does not speak TLS");
                 return false;
             }
-            Detected::THeader => {
-                self.refuse(
-                    "speaks THeader, which is not supported yet: use the framed or buffered \
-                     transport",
-                );
-                return false;
-            }
+            // The protocol is named frame by frame; binary stands in until the first one.
+            Detected::THeader => WireFormat::new(Transport::Header, Protocol::Binary),
             Detected::Unknown => {
                 self.refuse("sent something that is not Thrift");
                 return false;
             }
         };
-        let shared = Arc::clone(&self.shared);
-        let config = &shared.config;
+        let per_request = matches!(format.transport, Transport::Header | Transport::Http);
         let refused = match (config.transport, config.protocol) {
             (Some(transport), _) if transport != format.transport => {
                 Some(format!("the {transport} transport"))
             }
-            (_, Some(protocol)) if protocol != format.protocol => {
+            // A THeader frame or HTTP request names its protocol: checked when dispatched.
+            (_, Some(protocol)) if protocol != format.protocol && !per_request => {
                 Some(format!("the {protocol} protocol"))
             }
             _ => None,
@@ -66,13 +75,39 @@ impl<D: Dispatch> Connection<D> {
             let header = first_header(format, config.limits, &self.buf);
             self.farewell = header.and_then(|header| {
                 let exception = ApplicationException::new(ExceptionKind::INVALID_PROTOCOL, reason);
-                encode_exception(format, &header.name, header.seqid, &exception)
+                let wrapping = Wrapping::Plain(format.transport);
+                encode_exception(format, &wrapping, &header.name, header.seqid, &exception)
             });
             return false;
         }
         log::debug!(target: LOG, "connection {} from {} speaks {format}", self.id, self.peer);
-        self.inbound = Some(Inbound::new(format, config.limits, config.max_frame_size));
+        self.inbound = Some(match format.transport {
+            Transport::Http => Inbound::http(
+                Arc::from(config.http_path.as_str()),
+                config.limits,
+                config.max_frame_size,
+            ),
+            _ => Inbound::new(format, config.limits, config.max_frame_size),
+        });
         true
+    }
+
+    /// A client that speaks `detected` without TLS, on a TLS server: told so where it can
+    /// understand it.
+    fn refuse_plaintext(&mut self, detected: Detected) {
+        let reason = "this server requires TLS: connect with TLS";
+        self.refuse(&format!("speaks {detected} without TLS, but {reason}"));
+        self.farewell = match detected {
+            Detected::Http => Some(Outgoing::raw(Bytes::from_static(HTTPS_REQUIRED))),
+            Detected::Thrift(format) => first_header(format, self.shared.config.limits, &self.buf)
+                .and_then(|header| {
+                    let exception =
+                        ApplicationException::new(ExceptionKind::INVALID_PROTOCOL, reason);
+                    let wrapping = Wrapping::Plain(format.transport);
+                    encode_exception(format, &wrapping, &header.name, header.seqid, &exception)
+                }),
+            _ => None,
+        };
     }
 
     /// Logs why the connection is refused and stops reading from it.
@@ -91,10 +126,10 @@ impl<D: Dispatch> Connection<D> {
         let Some(format) = self.inbound.as_ref().map(Inbound::format) else {
             return;
         };
-        let Unreadable { error, header } = unreadable;
-        let call = match &header {
-            Some(header) => format!("call {} (seqid {})", header.name, header.seqid),
-            None => String::from("a request"),
+        let Unreadable { error, answer } = unreadable;
+        let call = match &answer {
+            ErrorAnswer::Call(header) => format!("call {} (seqid {})", header.name, header.seqid),
+            _ => String::from("a request"),
         };
         log::warn!(
             target: LOG,
@@ -102,27 +137,40 @@ impl<D: Dispatch> Connection<D> {
             self.id, self.peer
         );
         self.reading = false;
-        self.farewell = header.and_then(|header| {
-            let exception = ApplicationException::new(
-                ExceptionKind::PROTOCOL_ERROR,
-                format!("the server cannot read this {format} request: {error}"),
-            );
-            encode_exception(format, &header.name, header.seqid, &exception)
-        });
+        let message = format!("the server cannot read this {format} request: {error}");
+        self.farewell = match answer {
+            ErrorAnswer::Nothing => None,
+            ErrorAnswer::Call(header) => {
+                let exception = ApplicationException::new(ExceptionKind::PROTOCOL_ERROR, message);
+                let wrapping = Wrapping::Plain(format.transport);
+                encode_exception(format, &wrapping, &header.name, header.seqid, &exception)
+            }
+            // A THeader frame whose message could not be read: answered as Apache's servers
+            // do, with no method name, in the frame's protocol and seqid.
+            ErrorAnswer::Header(envelope, kind) => {
+                let format = WireFormat::new(Transport::Header, envelope.protocol);
+                let exception = ApplicationException::new(kind, message);
+                let (name, seqid) = (MethodName::from(""), envelope.seqid);
+                let wrapping = Wrapping::Header(envelope);
+                encode_exception(format, &wrapping, &name, seqid, &exception)
+            }
+            ErrorAnswer::Http(error) => Some(Outgoing::raw(http::server::refusal(&error))),
+        };
     }
 }
 
-/// An exception as a complete message in `format`, frame prefix included; `None` (logged) if it
-/// cannot be encoded.
+/// An exception as a complete message in `format`, wrapped as `wrapping` says; `None`
+/// (logged) if it cannot be encoded.
 fn encode_exception(
     format: WireFormat,
+    wrapping: &Wrapping,
     name: &MethodName,
     seqid: i32,
     exception: &ApplicationException,
 ) -> Option<Outgoing> {
     let encoded = exception
         .encode(format.protocol, name.as_str(), seqid)
-        .and_then(|message| Outgoing::new(format.transport, message));
+        .and_then(|message| Outgoing::wrapped(wrapping, message));
     encoded
         .map_err(|error| log::error!(target: LOG, "cannot encode {exception}: {error}"))
         .ok()
@@ -131,7 +179,15 @@ fn encode_exception(
 /// The answer to an HTTP request: a client that speaks HTTP can at least show this.
 const HTTP_REFUSAL: &[u8] = b"HTTP/1.1 400 Bad Request\r\n\
 Content-Type: text/plain; charset=utf-8\r\n\
-Content-Length: 80\r\n\
+Content-Length: 88\r\n\
 Connection: close\r\n\
 \r\n\
-This is a Thrift server: it speaks framed or buffered binary or compact Thrift.\n";
+This is a Thrift server: it speaks framed, buffered or THeader binary or compact Thrift\n";
+
+/// The answer to a plaintext HTTP request on a TLS server.
+const HTTPS_REQUIRED: &[u8] = b"HTTP/1.1 400 Bad Request\r\n\
+Content-Type: text/plain; charset=utf-8\r\n\
+Content-Length: 46\r\n\
+Connection: close\r\n\
+\r\n\
+This server requires TLS: use an https:// URL\n";
