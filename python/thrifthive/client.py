@@ -23,13 +23,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any
+from typing import Any, TypedDict
 
 from thrifthive import _native
 from thrifthive.exceptions import TApplicationException
 from thrifthive.service import Method, Service
 
-__all__ = ["Client"]
+__all__ = ["Client", "ClientOptions"]
+
+
+class ClientOptions(TypedDict, total=False):
+    """The keyword options of :class:`Client` (and of the typed clients ``thrifthive gen``
+    writes, which take ``**options`` and pass them on)."""
+
+    transport: str
+    protocol: str
+    timeout: float | None
+    connect_timeout: float
+    service_name: str | None
 
 
 class Client:

@@ -1,0 +1,108 @@
+"""The generator's benchmark: ``thrifthive gen`` and ``thrifthive stubs`` on 5,000 definitions.
+
+    .venv/bin/python -m bench.gen            # median of 7 runs of each
+    .venv/bin/python -m bench.gen --write F  # also writes the IDL to F
+
+The IDL is the parser benchmark's (crates/thrifthive-idl/benches/parse_5000.rs), written by the
+same rules here: 500 enums, 500 typedefs, 2,500 structs with containers, defaults and cross
+references, 250 exceptions, 750 consts, 500 services each extending the previous one. Each run
+is what the command does but the writing: compile the IDL, then produce every file's text
+(``thrifthive.gen.package`` / ``stubs``). The floor (issue 7) is 1 s for ``gen``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from thrifthive import gen
+
+ENUMS, TYPEDEFS, STRUCTS, EXCEPTIONS, CONSTS, SERVICES = 500, 500, 2500, 250, 750, 500
+FLOOR_SECONDS = 1.0
+
+
+def make_idl() -> str:
+    """The parser benchmark's IDL, line for line."""
+    out = ["namespace py generated\nnamespace cpp generated\n\n"]
+    for e in range(ENUMS):
+        out.append(f"/** Enum number {e}. */\nenum Enum{e} {{\n")
+        out.extend(f"  E{e}_V{v} = {v * 3},\n" for v in range(8))
+        out.append("}\n\n")
+    for t in range(TYPEDEFS):
+        target = ["i64", "string", "list<i32>", "map<string, double>"][t % 4]
+        out.append(f"typedef {target} Alias{t}\n")
+    for s in range(STRUCTS):
+        e = s % ENUMS
+        out.append(f"\n/** Struct number {s}. */\nstruct Struct{s} {{\n")
+        out.append("  1: required i64 id,\n")
+        out.append(f'  2: optional string name = "struct {s}",\n')
+        out.append("  3: list<string> tags,\n")
+        out.append("  4: map<string, i64> counters,\n")
+        out.append(f"  5: Enum{e} status = Enum{e}.E{e}_V1,\n")
+        out.append(f"  6: Alias{s % TYPEDEFS} aliased,\n")
+        if s > 0:
+            out.append(f"  7: optional Struct{s - 1} parent,\n")
+            out.append(f"  8: set<Struct{(s * 7) % s}> siblings,\n")
+        out.append("  9: double score = 1.5,\n")
+        out.append('  10: binary payload (python.immutable = ""),\n')
+        out.append("}\n")
+    for x in range(EXCEPTIONS):
+        out.append(f"\nexception Error{x} {{\n  1: string message,\n  2: i32 code = {x},\n}}\n")
+    for c in range(CONSTS):
+        if c % 3 == 0:
+            out.append(f"const i32 CONST_{c} = {c}\n")
+        elif c % 3 == 1:
+            out.append(f'const list<string> CONST_{c} = ["a", "b", "c{c}"]\n')
+        else:
+            struct = c % STRUCTS
+            value = f'{{"id": {c}, "name": "n", "tags": ["x"]}}'
+            out.append(f"const Struct{struct} CONST_{c} = {value}\n")
+    for v in range(SERVICES):
+        extends = f" extends Service{v - 1}" if v > 0 else ""
+        out.append(f"\nservice Service{v}{extends} {{\n")
+        for m in range(4):
+            out.append(
+                f"  Struct{(v + m) % STRUCTS} call{v}_{m}(1: i64 id, 2: Alias{(v + m) % TYPEDEFS} "
+                f"aliased) throws (1: Error{(v + m) % EXCEPTIONS} err),\n"
+            )
+        out.append(f"  oneway void notify{v}(1: string event),\n}}\n")
+    return "".join(out)
+
+
+def _median(run: Callable[[], object], runs: int) -> tuple[float, float, float]:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), min(times), max(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--write", type=Path, metavar="FILE", help="also write the IDL here")
+    args = parser.parse_args()
+    idl = make_idl()
+    if args.write:
+        args.write.write_text(idl)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp, "gen5000.thrift")
+        path.write_text(idl)
+        size = sum(len(text) for text in gen.package(path).values())
+        lines = idl.count("\n")
+        print(f"IDL: {len(idl) // 1024} KiB, {lines} lines; package: {size // 1024} KiB")
+        for name, run in (("gen", lambda: gen.package(path)), ("stubs", lambda: gen.stubs(path))):
+            median, low, high = _median(run, args.runs)
+            print(
+                f"thrifthive {name}: median {median * 1e3:.0f} ms, min {low * 1e3:.0f} ms, "
+                f"max {high * 1e3:.0f} ms over {args.runs} runs (floor {FLOOR_SECONDS:.0f} s)"
+            )
+
+
+if __name__ == "__main__":
+    main()
