@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from thrifthive import _ir
 
-from . import naming, structs
+from . import layout, naming, structs
 from .annotations import ModuleScope, Refs, Scope
 from .services import ServiceWriter
 from .values import SourceValues
@@ -100,30 +100,36 @@ def _header(program: Program, index: int, module: ModuleScope, *, stub: bool) ->
     if "_uuid" in module.needs:
         stdlib.append("import uuid as _uuid")
     out += [*stdlib, "", "from thrifthive import generated as _th"]
+    assignments = []
     for k, alias in sorted(module.aliases.items(), key=lambda item: item[1]):
-        out.append(_import(program.paths[k], alias))
+        line, assignment = _import(program.paths[k], alias, stub=stub)
+        out.append(line)
+        assignments += [assignment] if assignment else []
+    if assignments:
+        out += ["", *assignments]
     if "_self" in module.needs:
-        out += ["", "if _typing.TYPE_CHECKING:", f"    {_import(program.paths[index], '_self')}"]
+        out += ["", "if _typing.TYPE_CHECKING:"]
+        out.append(f"    {_import(program.paths[index], '_self', stub=False)[0]}")
     out.append("")
     out.append("__thrift_file__: str" if stub else f"__thrift_file__ = {_string(source)}")
     return out
 
 
-def _import(path: str, alias: str) -> str:
+def _import(path: str, alias: str, *, stub: bool) -> tuple[str, str | None]:
+    """The import of the module at ``path`` as ``alias``, and the assignment that exports it
+    from a stub. An include's alias is exported (``x as x``), like the attribute ``load()``
+    sets, except in a package under another name."""
     package, _, name = path.rpartition(".")
+    if stub and name != alias and not alias.startswith("_"):
+        # A stub's `import m as a` exports nothing; an assignment does.
+        return f"import {path}", f"{alias} = {path}"
     if not package:
-        return f"import {name}" if name == alias else f"import {name} as {alias}"
-    return (
-        f"from {package} import {name}"
-        if name == alias
-        else f"from {package} import {name} as {alias}"
-    )
+        return f"import {name} as {alias}", None
+    return f"from {package} import {name} as {alias}", None
 
 
 def _string(text: str) -> str:
-    from .layout import string
-
-    return string(text)
+    return layout.string(text)
 
 
 def _join(blocks: list[Block], sections: list[list[Block]], *, stub: bool) -> str:

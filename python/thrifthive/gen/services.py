@@ -148,7 +148,7 @@ class ServiceWriter:
             about = f"``async def`` methods are accepted too, see ``{names[3]}``"
         doc = (
             f"A handler of ``{ir['name']}``, for ``thrifthive.Server({ir['name']}, handler)``:\n"
-            f"{about}. The server passes the arguments by position, in the IDL's order."
+            f"{about}.\n\nThe server passes the arguments by position, in the IDL's order."
         )
         out = [f"class {name}({bases}):", *layout.docstring(doc, INDENT)]
         for fn in ir["functions"]:
@@ -170,7 +170,8 @@ class ServiceWriter:
             defaults += 1
         for i, p in enumerate(fn["params"]):
             node = annotation(self._refs.spec(p["ty"]), self._scope)
-            tail = " = ..." if i >= len(fn["params"]) - defaults else ""
+            # The server always passes every argument: a handler's have no defaults.
+            tail = " = ..." if not handler and i >= len(fn["params"]) - defaults else ""
             params.append(layout.around(f"{parameter(p['name'])}: ", node, tail))
         if handler or renamed:
             params.append("/")
@@ -190,6 +191,8 @@ class ServiceWriter:
 
     def _doc(self, fn: _ir.Function, *, handler: bool) -> str | None:
         parts = [fn["doc"]] if fn["doc"] else []
+        if not parts and (fn["oneway"] or fn["throws"]):
+            parts.append(f"Answers ``{fn['name']}``." if handler else f"Calls ``{fn['name']}``.")
         if fn["oneway"]:
             parts.append(
                 "Oneway: the server sends no reply."

@@ -21,7 +21,7 @@ from .values import SourceValues
 
 _REQUIREDNESS = {"default": "_th.DEFAULT", "required": "_th.REQUIRED", "optional": "_th.OPTIONAL"}
 # Attributes every exception has already: a field of that name re-declares one (see _fields).
-_EXCEPTION_ATTRIBUTES = frozenset(dir(TException))
+_EXCEPTION_ATTRIBUTES = frozenset({*dir(TException), "message"})
 
 
 def enum_block(ir: _ir.Enum) -> list[str]:
