@@ -19,7 +19,7 @@ from thrifthive import _ir, idl
 from thrifthive.loader import _default_name, _gc_paused
 
 from .module import Program, module_source
-from .naming import GenError, module_paths
+from .naming import GenError, is_identifier, module_paths
 
 __all__ = ["GenError", "package", "stubs", "write"]
 
@@ -32,7 +32,7 @@ def package(
     """The files of the package generated from the IDL file at ``path``: each IDL file's module
     at ``<module path>/__init__.py``, an ``__init__.py`` in each package above, and
     ``py.typed`` in each top-level package. ``package`` puts every module under that name."""
-    if package is not None and not all(part.isidentifier() for part in package.split(".")):
+    if package is not None and not all(is_identifier(p) for p in package.split(".")):
         raise GenError(f"--package {package!r} is not a Python package name")
     with _gc_paused():  # many short-lived objects: collections would cost more than the work
         program = _program(path, include_dirs, lambda files: module_paths(files, package))

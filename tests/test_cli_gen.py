@@ -1,0 +1,110 @@
+"""``thrifthive gen`` and ``thrifthive stubs`` on the command line: what they write, where, and
+their errors (exit status 1 with the reason, nothing written)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from thrifthive import gen
+
+from .support import RunCli, WriteIdl
+
+SHARED = """
+namespace py app.common
+struct Shared { 1: string name }
+"""
+MAIN = """
+include "inc/shared.thrift"
+struct Thing { 1: shared.Shared shared }
+service Things { Thing get(1: i32 id) }
+"""
+
+
+def _tree(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): p.read_text() for p in root.rglob("*") if p.is_file()}
+
+
+def test_gen_writes_the_package(write_idl: WriteIdl, run_cli: RunCli, tmp_path: Path) -> None:
+    write_idl("inc/shared.thrift", SHARED)
+    main = write_idl("main.thrift", MAIN)
+    result = run_cli("gen", main, "-o", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    assert "wrote 5 files" in result.stderr
+    written = _tree(tmp_path / "out")
+    assert written == gen.package(main)
+    # A module per IDL file: its namespace, or its file name; py.typed in each top package.
+    assert sorted(written) == [
+        "app/__init__.py",
+        "app/common/__init__.py",
+        "app/py.typed",
+        "main/__init__.py",
+        "main/py.typed",
+    ]
+    assert "from app import common as shared" in written["main/__init__.py"]
+
+
+def test_gen_puts_modules_under_the_package(
+    write_idl: WriteIdl, run_cli: RunCli, tmp_path: Path
+) -> None:
+    write_idl("inc/shared.thrift", SHARED)
+    main = write_idl("main.thrift", MAIN)
+    result = run_cli("gen", main, "-o", tmp_path / "out", "--package", "svc.gen")
+    assert result.returncode == 0, result.stderr
+    written = _tree(tmp_path / "out")
+    assert "svc/py.typed" in written
+    assert "svc/gen/app/common/__init__.py" in written
+    assert "from svc.gen.app import common as shared" in written["svc/gen/main/__init__.py"]
+
+
+def test_include_dirs_are_searched(write_idl: WriteIdl, run_cli: RunCli, tmp_path: Path) -> None:
+    write_idl("lib/common.thrift", "struct C { 1: i32 x }")
+    main = write_idl("src/main.thrift", 'include "common.thrift"\nstruct M { 1: common.C c }')
+    assert run_cli("gen", main, "-o", tmp_path / "out").returncode == 1
+    result = run_cli("gen", main, "-o", tmp_path / "out", "-I", tmp_path / "lib")
+    assert result.returncode == 0, result.stderr
+    assert "common/__init__.py" in _tree(tmp_path / "out")
+
+
+def test_stubs_writes_a_pyi_per_file(write_idl: WriteIdl, run_cli: RunCli, tmp_path: Path) -> None:
+    write_idl("inc/shared.thrift", SHARED)
+    main = write_idl("main.thrift", MAIN)
+    result = run_cli("stubs", main, "-o", tmp_path / "stubs")
+    assert result.returncode == 0, result.stderr
+    written = _tree(tmp_path / "stubs")
+    assert sorted(written) == ["main_thrift.pyi", "shared_thrift.pyi"]
+    assert "class Thing:" in written["main_thrift.pyi"]
+    assert "Things: _th.Service" in written["main_thrift.pyi"]
+
+
+def test_idl_errors_are_reported_and_nothing_is_written(
+    write_idl: WriteIdl, run_cli: RunCli, tmp_path: Path
+) -> None:
+    bad = write_idl("bad.thrift", "struct A { 1: Missing m }")
+    for command in ("gen", "stubs"):
+        result = run_cli(command, bad, "-o", tmp_path / command)
+        assert result.returncode == 1
+        assert "unknown type `Missing`" in result.stderr
+        assert not (tmp_path / command).exists()
+
+
+def test_what_python_cannot_name_is_reported(
+    write_idl: WriteIdl, run_cli: RunCli, tmp_path: Path
+) -> None:
+    clash = write_idl("a.thrift", 'namespace py same\ninclude "b.thrift"')
+    write_idl("b.thrift", "namespace py same")
+    result = run_cli("gen", clash, "-o", tmp_path / "out")
+    assert result.returncode == 1
+    assert "would both be the module 'same'" in result.stderr
+    keyword = write_idl("k.thrift", "namespace py app.class")
+    result = run_cli("gen", keyword, "-o", tmp_path / "out")
+    assert result.returncode == 1
+    assert "'app.class' is not a valid Python module name" in result.stderr
+    result = run_cli("gen", keyword, "-o", tmp_path / "out", "--package", "no-dash")
+    assert result.returncode == 1
+    assert "--package 'no-dash'" in result.stderr
+
+
+def test_output_is_required(write_idl: WriteIdl, run_cli: RunCli) -> None:
+    result = run_cli("gen", write_idl("x.thrift", "struct X {}"))
+    assert result.returncode == 2
+    assert "-o/--out" in result.stderr
