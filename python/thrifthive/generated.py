@@ -49,17 +49,17 @@ __all__ = [
 C = TypeVar("C", bound=type)
 
 
-def struct(kind: str, fields: tuple[str, ...], *, frozen: bool = False) -> Callable[[C], C]:
+def struct(kind: str, *, frozen: bool = False) -> Callable[[C], C]:
     """A class decorator: the class made for the declared one, of ``kind`` (``"struct"``,
-    ``"union"`` or ``"exception"``) with ``fields`` in declaration order; ``frozen`` for
-    ``(python.immutable)``. Only the declaration's name, module, qualname and docstring are
-    kept."""
+    ``"union"`` or ``"exception"``), whose ``__match_args__`` names its fields in declaration
+    order; ``frozen`` for ``(python.immutable)``. Only the declaration's name, module, qualname,
+    docstring and field names are kept."""
 
     def make(declared: C) -> C:
         made = _classes.new_class(
             declared.__name__,
             kind,
-            fields,
+            declared.__dict__["__match_args__"],
             module=declared.__module__,
             qualname=declared.__qualname__,
             doc=declared.__doc__,

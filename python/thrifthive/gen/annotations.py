@@ -17,11 +17,13 @@ import uuid
 from dataclasses import dataclass, field
 
 from thrifthive import _ir
-from thrifthive._types import TypeSpec, fold_annotation, type_spec
+from thrifthive._types import SCALARS, TypeSpec, fold_annotation, type_spec
 from thrifthive.codec import FrozenDict
 
 from . import layout
 from .layout import Node
+
+_SCALAR_SPECS: dict[str, TypeSpec] = {kind: (kind,) for kind in SCALARS}
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,9 @@ class Refs:
         return Ref(ref["file"], self._files[ref["file"]]["structs"][ref["index"]]["name"])
 
     def spec(self, ty: _ir.Ty) -> TypeSpec:
+        scalar = _SCALAR_SPECS.get(ty["kind"])
+        if scalar is not None:
+            return scalar  # one object per kind, so that what is cached by spec is shared
         spec = self._specs.get(id(ty))
         if spec is None:
             spec = self._specs[id(ty)] = type_spec(ty, self)
@@ -103,6 +108,11 @@ def annotation(
     spec: TypeSpec, scope: Scope, *, frozen: bool = False, optional: bool = False
 ) -> Node:
     """The annotation of a value of type ``spec``: a field's, or a const's (``frozen``)."""
+    if len(spec) == 1 and spec[0] != "uuid":
+        # A scalar, the most common case: its name, unless a class member hides it.
+        name = SCALARS[str(spec[0])].__name__
+        if name not in scope.members and name not in scope.module.names:
+            return f"{name} | None" if optional else name
 
     def leaf(x: object) -> Node:
         if x is ...:

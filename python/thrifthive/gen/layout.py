@@ -25,6 +25,7 @@ class Group:
     the group on one line, made once (or given: ``X | None``)."""
 
     __slots__ = ("close", "head", "items", "open", "single", "tail", "text")
+    text: str
 
     def __init__(
         self,
@@ -43,7 +44,8 @@ class Group:
         self.tail = tail
         self.single = single
         if text is None:
-            inner = ", ".join([flat(item) for item in items])
+            # Inlined flat(): this runs for every group of a large IDL.
+            inner = ", ".join([i if i.__class__ is str else i.text for i in items])  # type: ignore[union-attr]
             if single and len(items) == 1:
                 inner += ","
             text = f"{head}{open}{inner}{close}{tail}"

@@ -159,9 +159,11 @@ def _used_files(files: list[_ir.File], index: int) -> set[int]:
             return
         if "def" in t:
             used.add(t["def"]["file"])
-        ty(t.get("elem"))
-        ty(t.get("key"))
-        ty(t.get("value"))
+        elif "elem" in t:
+            ty(t["elem"])
+        elif "key" in t:
+            ty(t["key"])
+            ty(t["value"])
 
     file = files[index]
     for s in file["structs"]:

@@ -3,8 +3,10 @@
 Each function returns the lines of one top-level block. ``stub`` writes the declarations of a
 ``.pyi`` file (for ``thrifthive stubs``); otherwise the declarations of a generated module, where
 the class statement is for type checkers and ``@_th.struct`` makes the class ``load()`` would
-(see ``thrifthive.generated``): so the ``__init__`` signature and ``__match_args__`` sit under
+(see ``thrifthive.generated``): so the ``__init__`` signature sits under
 ``TYPE_CHECKING``, and the fields' specs are given by :func:`completion` once every class exists.
+``__match_args__`` (the field names, in order) is a plain class attribute: the decorator reads
+the names from it.
 """
 
 from __future__ import annotations
@@ -49,13 +51,8 @@ def struct_block(ir: _ir.Struct, refs: Refs, scope: Scope, *, stub: bool) -> lis
     scope = Scope(scope.module, frozenset(names))
     out: list[str] = []
     if not stub:
-        args: list[Node] = [
-            layout.string(ir["kind"]),
-            layout.tuple_of([layout.string(n) for n in names]),
-        ]
-        if _frozen(ir):
-            args.append("frozen=True")
-        out.extend(layout.lines(layout.call("@_th.struct", args)))
+        frozen = ", frozen=True" if _frozen(ir) else ""
+        out.append(f"@_th.struct({layout.string(ir['kind'])}{frozen})")
     base = "(_th.TException)" if ir["kind"] == "exception" else ""
     out.append(f"class {ir['name']}{base}:")
     body = layout.docstring(ir["doc"], INDENT) if ir["doc"] else []
@@ -64,17 +61,18 @@ def struct_block(ir: _ir.Struct, refs: Refs, scope: Scope, *, stub: bool) -> lis
     if body and fields:
         body.append("")
     body.extend(fields)
-    members = _members(ir, hints, scope, stub=stub)
-    if stub:
-        if body:
-            body.append("")
-        body.extend(members)
-    else:
-        if body:
-            body.append("")
-        body.append(f"{INDENT}if _typing.TYPE_CHECKING:")
-        body.extend(members)
+    if body:
+        body.append("")
+    body.extend(layout.lines(layout.around("__match_args__ = ", _names_tuple(names)), INDENT))
+    body.append("")
+    if not stub:
+        body += [f"{INDENT}if _typing.TYPE_CHECKING:", ""]
+    body.extend(_members(ir, hints, scope, stub=stub))
     return out + body
+
+
+def _names_tuple(names: list[str]) -> Node:
+    return layout.tuple_of([layout.string(n) for n in names])
 
 
 def _frozen(ir: _ir.Struct) -> bool:
@@ -109,14 +107,10 @@ def _redeclares(ir: _ir.Struct, field: _ir.Field) -> bool:
 
 
 def _members(ir: _ir.Struct, hints: list[Node], scope: Scope, *, stub: bool) -> list[str]:
-    """``__match_args__``, ``__init__`` and a union's ``_field`` and ``_value``."""
+    """``__init__`` and a union's ``_field`` and ``_value``."""
     names = [f["name"] for f in ir["fields"]]
     indent = INDENT if stub else INDENT * 2
-    out = layout.lines(
-        layout.around("__match_args__ = ", layout.tuple_of([layout.string(n) for n in names])),
-        indent,
-    )
-    out.append("")
+    out: list[str] = []
     if all(is_identifier(n) and n != "self" for n in names):
         params: list[Node] = ["self"]
         for f, node in zip(ir["fields"], hints, strict=True):

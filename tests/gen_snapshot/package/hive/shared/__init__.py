@@ -9,7 +9,7 @@ from thrifthive import generated as _th
 __thrift_file__ = "shared.thrift"
 
 
-@_th.struct("exception", ("message", "id"))
+@_th.struct("exception")
 class NotFound(_th.TException):
     """Why a call failed."""
 
@@ -17,8 +17,9 @@ class NotFound(_th.TException):
     """What was not found."""
     id: int
 
+    __match_args__ = ("message", "id")
+
     if _typing.TYPE_CHECKING:
-        __match_args__ = ("message", "id")
 
         def __init__(self, message: str = ..., id: int = ...) -> None: ...
 

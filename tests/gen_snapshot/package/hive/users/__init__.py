@@ -24,35 +24,21 @@ class Status(_enum.IntEnum):
     """Kept for a while, then deleted."""
 
 
-@_th.struct("struct", ("street", "city"), frozen=True)
+@_th.struct("struct", frozen=True)
 class Address:
     """An address, frozen: `(python.immutable)`."""
 
     street: str
     city: str
 
+    __match_args__ = ("street", "city")
+
     if _typing.TYPE_CHECKING:
-        __match_args__ = ("street", "city")
 
         def __init__(self, street: str = ..., city: str = ...) -> None: ...
 
 
-@_th.struct(
-    "struct",
-    (
-        "id",
-        "name",
-        "tags",
-        "status",
-        "counters",
-        "paths",
-        "address",
-        "avatar",
-        "score",
-        "key",
-        "list",
-    ),
-)
+@_th.struct("struct")
 class User:
     """A user of the hive."""
 
@@ -69,20 +55,21 @@ class User:
     key: _uuid.UUID
     list: int
 
+    __match_args__ = (
+        "id",
+        "name",
+        "tags",
+        "status",
+        "counters",
+        "paths",
+        "address",
+        "avatar",
+        "score",
+        "key",
+        "list",
+    )
+
     if _typing.TYPE_CHECKING:
-        __match_args__ = (
-            "id",
-            "name",
-            "tags",
-            "status",
-            "counters",
-            "paths",
-            "address",
-            "avatar",
-            "score",
-            "key",
-            "list",
-        )
 
         def __init__(
             self,
@@ -100,27 +87,29 @@ class User:
         ) -> None: ...
 
 
-@_th.struct("struct", ("from", "to"))
+@_th.struct("struct")
 class Move:
     """A field named like a Python keyword: no typed `__init__` can take it."""
 
     to: str
 
+    __match_args__ = ("from", "to")
+
     if _typing.TYPE_CHECKING:
-        __match_args__ = ("from", "to")
 
         def __init__(self, *args: object, **kwargs: object) -> None: ...
 
 
-@_th.struct("union", ("id", "name"))
+@_th.struct("union")
 class Key:
     """A key to find a user by."""
 
     id: int | None
     name: str | None
 
+    __match_args__ = ("id", "name")
+
     if _typing.TYPE_CHECKING:
-        __match_args__ = ("id", "name")
 
         def __init__(self, id: int | None = None, name: str | None = None) -> None: ...
 
@@ -131,12 +120,13 @@ class Key:
         def _value(self) -> object: ...
 
 
-@_th.struct("exception", ("message",))
+@_th.struct("exception")
 class Invalid(_th.TException):
     message: int  # type: ignore[assignment]
 
+    __match_args__ = ("message",)
+
     if _typing.TYPE_CHECKING:
-        __match_args__ = ("message",)
 
         def __init__(self, message: int = ...) -> None: ...
 
