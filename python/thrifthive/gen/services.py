@@ -26,6 +26,8 @@ from .values import SourceValues
 # client's own ``close``), as with an untyped client.
 _SYNC_TAKEN = frozenset({*dir(Client), "service", "address", "_native", "_prefix"})
 _ASYNC_TAKEN = frozenset({*dir(AsyncServiceClient), "client"})
+# A method's parameters, its return annotation and its docstring.
+_Parts = tuple[list[Node], str, str | None]
 
 
 class ServiceWriter:
@@ -39,6 +41,7 @@ class ServiceWriter:
         self._values = values
         self._scope = scope
         self._classes: dict[int, dict[str, tuple[str, str, str, str]]] = {}
+        self._signatures: dict[tuple[int, bool], _Parts] = {}
 
     def descriptor(self, ir: _ir.Service, *, stub: bool) -> list[str]:
         if stub:
@@ -160,6 +163,21 @@ class ServiceWriter:
     def _signature(
         self, fn: _ir.Function, indent: str, *, asynchronous: bool, handler: bool
     ) -> list[str]:
+        params, result, doc = self._parts(fn, handler=handler)
+        keyword = "async def" if asynchronous else "def"
+        tail = f" -> {result}:" if doc else f" -> {result}: ..."
+        out = layout.lines(layout.call(f"{keyword} {fn['name']}", params, tail), indent)
+        if doc:
+            out.extend(layout.docstring(doc, indent + INDENT))
+        return out
+
+    def _parts(self, fn: _ir.Function, *, handler: bool) -> _Parts:
+        """A method's parameters, return annotation and docstring, for a client or a handler:
+        made once for both clients and once for both Protocols."""
+        key = (id(fn), handler)
+        parts = self._signatures.get(key)
+        if parts is not None:
+            return parts
         params: list[Node] = ["self"]
         renamed = any(parameter(p["name"]) != p["name"] for p in fn["params"])
         # A parameter may be left out when it and every one after it has an IDL default.
@@ -176,18 +194,11 @@ class ServiceWriter:
         if handler or renamed:
             params.append("/")
         returns = fn["return_type"]
-        result = (
-            "None"
-            if returns is None
-            else layout.flat(annotation(self._refs.spec(returns), self._scope))
-        )
-        keyword = "async def" if asynchronous else "def"
-        doc = self._doc(fn, handler=handler)
-        tail = f" -> {result}:" if doc else f" -> {result}: ..."
-        out = layout.lines(layout.call(f"{keyword} {fn['name']}", params, tail), indent)
-        if doc:
-            out.extend(layout.docstring(doc, indent + INDENT))
-        return out
+        result = "None"
+        if returns is not None:
+            result = layout.flat(annotation(self._refs.spec(returns), self._scope))
+        parts = self._signatures[key] = (params, result, self._doc(fn, handler=handler))
+        return parts
 
     def _doc(self, fn: _ir.Function, *, handler: bool) -> str | None:
         parts = [fn["doc"]] if fn["doc"] else []
