@@ -27,18 +27,20 @@ from thrifthive import gen
 from .support import REPO
 
 IDL = REPO / "tests" / "gen_snapshot" / "idl" / "hive.thrift"
+EDGE = REPO / "tests" / "gen_typing" / "edge.thrift"
 
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
     root = tmp_path_factory.mktemp("generated")
     gen.write(gen.package(IDL), root)
+    gen.write(gen.package(EDGE), root)
     sys.path.insert(0, str(root))
     try:
         yield importlib.import_module("hive.users")
     finally:
         sys.path.remove(str(root))
-        for name in [n for n in sys.modules if n == "hive" or n.startswith("hive.")]:
+        for name in [n for n in sys.modules if n.partition(".")[0] in ("hive", "edge")]:
             del sys.modules[name]
 
 
@@ -261,3 +263,19 @@ def test_the_async_client_without_async_client_fails_when_made(
     monkeypatch.delattr(thrifthive, "AsyncClient", raising=False)
     with pytest.raises(RuntimeError, match=r"needs thrifthive\.AsyncClient.*use the synchronous"):
         generated.UsersAsyncClient("127.0.0.1:1")
+
+
+def test_names_python_reserves_work_as_in_load(generated: ModuleType) -> None:
+    edge, loaded = importlib.import_module("edge"), thrifthive.load(EDGE)
+    assert [(m.name, m.value) for m in edge.Kw] == [("None", 1), ("class", 2), ("ok", 3)]
+    assert edge.UNNAMED == 7
+    assert type(edge.UNNAMED) is int  # a value Kw does not name stays an int
+    odd = edge.Odd(1, "s", "n", edge.int(x=2))
+    reference = loaded.Odd(1, "s", "n", loaded.int(x=2))
+    assert thrifthive.dumps(odd) == thrifthive.dumps(reference)
+    assert odd.k is edge.Kw.ok
+    assert edge.QUOTES == loaded.QUOTES == 'it\'s "quoted" \\ back'
+    assert edge.BIG == 1e300
+    assert thrifthive.dumps(edge.U(_field=3)) == thrifthive.dumps(loaded.U(_field=3))
+    assert str(edge.X(args=[1], message="m")) == "m"
+    assert list(edge.S.methods) == ["close", "f"]

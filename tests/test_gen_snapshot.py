@@ -81,7 +81,8 @@ def test_output_is_the_same_whatever_the_hash_seed(tmp_path: Path) -> None:
 
 
 def test_output_is_laid_out_as_ruff_formats_it(tmp_path: Path) -> None:
-    sources = [IDL, APACHE_IDL / "test" / "ThriftTest.thrift"]
+    sources = [IDL, REPO / "tests" / "gen_typing" / "edge.thrift"]
+    sources.append(APACHE_IDL / "test" / "ThriftTest.thrift")
     sources.append(APACHE_IDL / "test" / "DebugProtoTest.thrift")
     for i, source in enumerate(sources):
         gen.write(gen.package(source), tmp_path / f"package{i}")

@@ -1,5 +1,6 @@
 """Type checking generated code: mypy --strict passes on the packages generated from Apache's
-ThriftTest.thrift and DebugProtoTest.thrift and from the snapshot IDL, on the load() stubs, and on
+ThriftTest.thrift and DebugProtoTest.thrift, from the snapshot IDL and from tests/gen_typing/
+edge.thrift (names Python reserves or hides), on the load() stubs, and on
 a program using them (tests/gen_typing/good.py: client calls, handlers implementing the
 Protocols); and it reports each type error of tests/gen_typing/bad.py (a wrong argument to a
 client method, a wrong field type, a handler missing methods...), and only those.
@@ -22,6 +23,7 @@ from .support import APACHE_IDL, REPO
 
 HERE = REPO / "tests" / "gen_typing"
 HIVE = REPO / "tests" / "gen_snapshot" / "idl" / "hive.thrift"
+EDGE = HERE / "edge.thrift"
 _ERROR = re.compile(
     r"^(?P<file>[^:]+):(?P<line>\d+): error: (?P<message>.*)  \[(?P<code>[\w-]+)\]$"
 )
@@ -34,7 +36,9 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name in ("ThriftTest", "DebugProtoTest"):
         gen.write(gen.package(APACHE_IDL / "test" / f"{name}.thrift", "apache"), root)
     gen.write(gen.package(HIVE), root)
+    gen.write(gen.package(EDGE), root)
     gen.write(gen.stubs(HIVE), root / "stubs")
+    gen.write(gen.stubs(EDGE), root / "stubs")
     for program in ("good.py", "bad.py"):
         shutil.copy(HERE / program, root / program)
     return root
@@ -62,7 +66,7 @@ def _mypy(project: Path, *targets: str) -> list[re.Match[str]]:
 
 
 def test_generated_packages_stubs_and_their_use_type_check(project: Path) -> None:
-    errors = _mypy(project, "apache", "hive", "stubs", "good.py")
+    errors = _mypy(project, "apache", "hive", "edge", "stubs", "good.py")
     assert [m.group(0) for m in errors] == []
 
 

@@ -157,7 +157,7 @@ def scalar(value: object) -> str:
         return repr(value)
     if isinstance(value, float):
         if math.isfinite(value):
-            return repr(value)
+            return repr(value).replace("e+", "e")  # ruff writes 1e300, not 1e+300
         return f'float("{value}")'
     if isinstance(value, str):
         return string(value)

@@ -45,7 +45,7 @@ def module_source(program: Program, index: int, *, stub: bool) -> str:
     services = ServiceWriter(program.files, refs, values, scope)
 
     sections: list[list[Block]] = [
-        [(True, structs.enum_block(e)) for e in file["enums"]],
+        [(True, structs.enum_block(e, stub=stub)) for e in file["enums"]],
         [(True, structs.struct_block(s, refs, scope, stub=stub)) for s in file["structs"]],
         [
             (

@@ -26,7 +26,7 @@ _REQUIREDNESS = {"default": "_th.DEFAULT", "required": "_th.REQUIRED", "optional
 _EXCEPTION_ATTRIBUTES = frozenset({*dir(TException), "message"})
 
 
-def enum_block(ir: _ir.Enum) -> list[str]:
+def enum_block(ir: _ir.Enum, *, stub: bool) -> list[str]:
     values = ir["values"]
     if any(not is_identifier(v["name"]) for v in values):
         members = layout.Group(
@@ -43,7 +43,10 @@ def enum_block(ir: _ir.Enum) -> list[str]:
         body.append(f"{INDENT}{v['name']} = {v['value']}")
         if v["doc"]:
             body.extend(layout.docstring(v["doc"], INDENT))
-    return [f"class {ir['name']}(_enum.IntEnum):", *(body or [f"{INDENT}pass"])]
+    header = f"class {ir['name']}(_enum.IntEnum):"
+    if stub and not values:
+        header += "  # type: ignore[misc]"  # mypy doubts an empty enum in a stub, rightly here
+    return [header, *(body or [f"{INDENT}pass"])]
 
 
 def struct_block(ir: _ir.Struct, refs: Refs, scope: Scope, *, stub: bool) -> list[str]:
