@@ -99,6 +99,10 @@ def test_what_python_cannot_name_is_reported(
     result = run_cli("gen", keyword, "-o", tmp_path / "out")
     assert result.returncode == 1
     assert "'app.class' is not a valid Python module name" in result.stderr
+    dunder = write_idl("d.thrift", "struct D { 1: i32 __init__ }")
+    result = run_cli("gen", dunder, "-o", tmp_path / "out")
+    assert result.returncode == 1
+    assert "D.__init__: a field cannot be named like a Python special attribute" in result.stderr
     result = run_cli("gen", keyword, "-o", tmp_path / "out", "--package", "no-dash")
     assert result.returncode == 1
     assert "--package 'no-dash'" in result.stderr

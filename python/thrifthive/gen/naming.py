@@ -76,6 +76,13 @@ def check_definitions(file: _ir.File) -> None:
     for name in definitions(file):
         if not is_identifier(name) or name in RESERVED:
             raise GenError(f"{file['path']}: {name!r} cannot be a name in Python: rename it")
+    for struct in file["structs"]:
+        for f in struct["fields"]:
+            if f["name"].startswith("__") and f["name"].endswith("__"):
+                raise GenError(
+                    f"{file['path']}: {struct['name']}.{f['name']}: a field cannot be named like "
+                    "a Python special attribute: rename it"
+                )
 
 
 def service_classes(file: _ir.File) -> dict[str, tuple[str, str, str, str]]:
