@@ -19,7 +19,7 @@ from . import layout
 from .annotations import Ref, Refs, Scope, annotation, spec_source
 from .layout import INDENT, Node
 from .naming import is_identifier, parameter, service_classes
-from .structs import _REQUIREDNESS
+from .structs import field_specs
 from .values import SourceValues
 
 # Names the clients have already: a method named so cannot be declared (``client.close`` is the
@@ -76,23 +76,8 @@ class ServiceWriter:
         return layout.call("_th.MethodDecl", args)
 
     def _specs(self, fields: list[_ir.Field]) -> Node:
-        specs: list[Node] = []
-        for f in fields:
-            default: Node = (
-                "None" if f["default"] is None else self._values.default(f["ty"], f["default"])
-            )
-            specs.append(
-                layout.tuple_of(
-                    [
-                        str(f["id"]),
-                        layout.string(f["name"]),
-                        spec_source(self._refs.spec(f["ty"]), self._scope),
-                        _REQUIREDNESS[f["requiredness"]],
-                        default,
-                    ]
-                )
-            )
-        return layout.tuple_of(specs)
+        # In _th.service(..., [_th.MethodDecl(..., params=(...)) ...]): four levels in.
+        return field_specs(fields, self._refs, self._values, self._scope, indent=16)
 
     def _service_ref(self, ref: _ir.DefRef, suffix: int | None = None) -> str:
         """The service ``ref``, or (``suffix`` 0 to 3) one of its classes, as named here."""

@@ -137,21 +137,29 @@ def _members(ir: _ir.Struct, hints: list[Node], scope: Scope, *, stub: bool) -> 
 
 def completion(ir: _ir.Struct, refs: Refs, values: SourceValues, scope: Scope) -> list[str]:
     """``_th.complete(Cls, specs)``: the class's fields, once every class exists."""
+    specs = field_specs(ir["fields"], refs, values, scope, indent=len(INDENT) * 2)
+    return layout.lines(layout.call("_th.complete", [ir["name"], specs]))
+
+
+def field_specs(
+    fields: list[_ir.Field], refs: Refs, values: SourceValues, scope: Scope, *, indent: int
+) -> Node:
+    """The tuple of the fields' ``_spec`` field specs, its items at ``indent`` when split."""
     specs: list[Node] = []
-    for f in ir["fields"]:
+    for f in fields:
         default: Node = "None" if f["default"] is None else values.default(f["ty"], f["default"])
-        specs.append(
-            layout.tuple_of(
-                [
-                    str(f["id"]),
-                    layout.string(f["name"]),
-                    spec_source(refs.spec(f["ty"]), scope),
-                    _REQUIREDNESS[f["requiredness"]],
-                    default,
-                ]
-            )
-        )
-    return layout.lines(layout.call("_th.complete", [ir["name"], layout.tuple_of(specs)]))
+        items = [
+            str(f["id"]),
+            layout.string(f["name"]),
+            spec_source(refs.spec(f["ty"]), scope),
+            _REQUIREDNESS[f["requiredness"]],
+            default,
+        ]
+        text = f"({', '.join(map(layout.flat, items))})"
+        # Most specs fit on their line: their text is all that is needed, no group is made.
+        fits = indent + len(text) + 1 <= layout.LINE_LENGTH
+        specs.append(text if fits else layout.tuple_of(items))
+    return layout.tuple_of(specs)
 
 
 def completion_order(file: int, files: list[_ir.File]) -> list[int]:
