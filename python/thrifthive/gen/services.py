@@ -106,7 +106,7 @@ class ServiceWriter:
         )
         out = [
             f"class {name}({base}):",
-            *layout.docstring(doc, INDENT),
+            *layout.docstring(_with_idl_doc(ir, doc), INDENT),
             "",
             f"{INDENT}__service__ = {ir['name']}",
         ]
@@ -138,7 +138,7 @@ class ServiceWriter:
             f"A handler of ``{ir['name']}``, for ``thrifthive.Server({ir['name']}, handler)``:\n"
             f"{about}.\n\nThe server passes the arguments by position, in the IDL's order."
         )
-        out = [f"class {name}({bases}):", *layout.docstring(doc, INDENT)]
+        out = [f"class {name}({bases}):", *layout.docstring(_with_idl_doc(ir, doc), INDENT)]
         for fn in ir["functions"]:
             if is_identifier(fn["name"]):
                 out.append("")
@@ -202,3 +202,8 @@ class ServiceWriter:
                 lines.append(f"    {cls}: the declared exception ``{t['name']}`` ({t['id']}).")
             parts.append("\n".join(lines))
         return "\n\n".join(parts) if parts else None
+
+
+def _with_idl_doc(ir: _ir.Service, doc: str) -> str:
+    """A generated class's docstring: the service's doc comment first, when it has one."""
+    return f"{ir['doc']}\n\n{doc}" if ir["doc"] else doc

@@ -1,12 +1,11 @@
 """Enums, structs (unions, exceptions), typedefs and consts as Python source.
 
 Each function returns the lines of one top-level block. ``stub`` writes the declarations of a
-``.pyi`` file (for ``thrifthive stubs``); otherwise the declarations of a generated module, where
-the class statement is for type checkers and ``@_th.struct`` makes the class ``load()`` would
-(see ``thrifthive.generated``): so the ``__init__`` signature sits under
-``TYPE_CHECKING``, and the fields' specs are given by :func:`completion` once every class exists.
-``__match_args__`` (the field names, in order) is a plain class attribute: the decorator reads
-the names from it.
+``.pyi`` file (for ``thrifthive stubs``); otherwise those of a generated module, where a class
+statement is for type checkers and ``@_th.struct`` makes the class ``load()`` would (see
+``thrifthive.generated``): so the ``__init__`` signature sits under ``TYPE_CHECKING``, the
+decorator reads the field names from ``__match_args__``, and :func:`completion` gives the
+fields' specs once every class exists.
 """
 
 from __future__ import annotations

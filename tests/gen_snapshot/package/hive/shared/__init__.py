@@ -49,7 +49,9 @@ Base = _th.service(
 
 
 class BaseClient(_th.ServiceClient):
-    """A client of ``Base``: ``BaseClient("host:port", **options)`` is a
+    """The service every hive service extends.
+
+    A client of ``Base``: ``BaseClient("host:port", **options)`` is a
     ``thrifthive.Client`` of it (same options) with typed methods.
     """
 
@@ -62,7 +64,9 @@ class BaseClient(_th.ServiceClient):
 
 
 class BaseAsyncClient(_th.AsyncServiceClient):
-    """A client of ``Base``: ``BaseAsyncClient("host:port", **options)`` is a
+    """The service every hive service extends.
+
+    A client of ``Base``: ``BaseAsyncClient("host:port", **options)`` is a
     ``thrifthive.AsyncClient`` of it (same options) with typed methods.
     """
 
@@ -75,7 +79,9 @@ class BaseAsyncClient(_th.AsyncServiceClient):
 
 
 class BaseHandler(_typing.Protocol):
-    """A handler of ``Base``, for ``thrifthive.Server(Base, handler)``:
+    """The service every hive service extends.
+
+    A handler of ``Base``, for ``thrifthive.Server(Base, handler)``:
     ``async def`` methods are accepted too, see ``BaseAsyncHandler``.
 
     The server passes the arguments by position, in the IDL's order.
@@ -86,7 +92,9 @@ class BaseHandler(_typing.Protocol):
 
 
 class BaseAsyncHandler(_typing.Protocol):
-    """A handler of ``Base``, for ``thrifthive.Server(Base, handler)``:
+    """The service every hive service extends.
+
+    A handler of ``Base``, for ``thrifthive.Server(Base, handler)``:
     with ``async def`` methods, run on the server's asyncio loop.
 
     The server passes the arguments by position, in the IDL's order.

@@ -237,7 +237,9 @@ Users = _th.service(
 
 
 class UsersClient(shared.BaseClient):
-    """A client of ``Users``: ``UsersClient("host:port", **options)`` is a
+    """Users: find, create, forget.
+
+    A client of ``Users``: ``UsersClient("host:port", **options)`` is a
     ``thrifthive.Client`` of it (same options) with typed methods.
     """
 
@@ -271,7 +273,9 @@ class UsersClient(shared.BaseClient):
 
 
 class UsersAsyncClient(shared.BaseAsyncClient):
-    """A client of ``Users``: ``UsersAsyncClient("host:port", **options)`` is a
+    """Users: find, create, forget.
+
+    A client of ``Users``: ``UsersAsyncClient("host:port", **options)`` is a
     ``thrifthive.AsyncClient`` of it (same options) with typed methods.
     """
 
@@ -305,7 +309,9 @@ class UsersAsyncClient(shared.BaseAsyncClient):
 
 
 class UsersHandler(shared.BaseHandler, _typing.Protocol):
-    """A handler of ``Users``, for ``thrifthive.Server(Users, handler)``:
+    """Users: find, create, forget.
+
+    A handler of ``Users``, for ``thrifthive.Server(Users, handler)``:
     ``async def`` methods are accepted too, see ``UsersAsyncHandler``.
 
     The server passes the arguments by position, in the IDL's order.
@@ -337,7 +343,9 @@ class UsersHandler(shared.BaseHandler, _typing.Protocol):
 
 
 class UsersAsyncHandler(shared.BaseAsyncHandler, _typing.Protocol):
-    """A handler of ``Users``, for ``thrifthive.Server(Users, handler)``:
+    """Users: find, create, forget.
+
+    A handler of ``Users``, for ``thrifthive.Server(Users, handler)``:
     with ``async def`` methods, run on the server's asyncio loop.
 
     The server passes the arguments by position, in the IDL's order.
