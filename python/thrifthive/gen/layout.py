@@ -74,7 +74,10 @@ def lines(node: Node, indent: str = "", suffix: str = "") -> list[str]:
         out.extend(lines(node.items[0], inner))
     else:
         for item in node.items:
-            out.extend(lines(item, inner, ","))
+            if isinstance(item, str):  # most items: no call needed
+                out.append(f"{inner}{item},")
+            else:
+                out.extend(lines(item, inner, ","))
     out.append(f"{indent}{node.close}{node.tail}{suffix}")
     return out
 

@@ -10,6 +10,7 @@ other file whose types it uses (through an included typedef) by a private alias.
 from __future__ import annotations
 
 import builtins
+import functools
 import keyword
 import re
 
@@ -25,6 +26,7 @@ RESERVED = frozenset({"annotations", "_typing", "_enum", "_uuid", "_th", "_built
 BUILTINS = frozenset(dir(builtins))
 
 
+@functools.cache
 def is_identifier(name: str) -> bool:
     """Whether ``name`` can be a Python variable, attribute or parameter name."""
     return name.isidentifier() and not keyword.iskeyword(name)
