@@ -173,20 +173,25 @@ def scalar(value: object) -> str:
 
 def docstring(doc: str, indent: str) -> list[str]:
     """The lines of a docstring holding ``doc``, as ruff normalizes one."""
+    return list(_docstring(doc, indent))
+
+
+@functools.cache  # a method's docstring is written for both clients and both Protocols
+def _docstring(doc: str, indent: str) -> tuple[str, ...]:
     text = doc.replace("\t", "    ").replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
     body = [line.rstrip() for line in text.strip("\n").split("\n")]
     while body and not body[-1]:
         body.pop()
     if not body:
-        return []
+        return ()
     body[0] = body[0].strip()
     # ruff strips the indentation the lines after the first have in common.
     body[1:] = textwrap.dedent("\n".join(body[1:])).split("\n") if len(body) > 1 else []
     if len(body) == 1:
         one = body[0]
         closing = ' """' if one.endswith('"') else '"""'
-        return [f'{indent}"""{one}{closing}']
+        return (f'{indent}"""{one}{closing}',)
     out = [f'{indent}"""{body[0]}']
     out.extend(f"{indent}{line}" if line else "" for line in body[1:])
     out.append(f'{indent}"""')
-    return out
+    return tuple(out)
