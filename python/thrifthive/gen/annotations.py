@@ -41,6 +41,8 @@ class Refs:
         self._files = files
         # By the id of the IR type: a field's spec is asked for by several writers.
         self._specs: dict[int, TypeSpec] = {}
+        # One object per distinct spec: what is cached by spec is shared by equal types.
+        self._shared: dict[TypeSpec, TypeSpec] = {}
 
     def enum_class(self, ref: _ir.DefRef) -> Ref:
         return Ref(ref["file"], self._files[ref["file"]]["enums"][ref["index"]]["name"])
@@ -54,7 +56,8 @@ class Refs:
             return scalar  # one object per kind, so that what is cached by spec is shared
         spec = self._specs.get(id(ty))
         if spec is None:
-            spec = self._specs[id(ty)] = type_spec(ty, self)
+            made = type_spec(ty, self)
+            spec = self._specs[id(ty)] = self._shared.setdefault(made, made)
         return spec
 
 
@@ -69,8 +72,10 @@ class ModuleScope:
     modules: list[str]  # every file's IDL module name
     # The imports the text written so far needs: "_builtins", "_self", "_uuid".
     needs: set[str] = field(default_factory=set)
-    # spec_source's text by the id of the spec (specs are kept by ``Refs``).
+    # spec_source's text, and the top level's annotations, by the id of the spec (``Refs``
+    # keeps one object per spec).
     sources: dict[int, Node] = field(default_factory=dict)
+    annotations: dict[tuple[int, bool], tuple[Node, frozenset[str]]] = field(default_factory=dict)
 
     def alias(self, file: int) -> str:
         alias = self.aliases.get(file)
@@ -113,24 +118,44 @@ def annotation(
         name = SCALARS[str(spec[0])].__name__
         if name not in scope.members and name not in scope.module.names:
             return f"{name} | None" if optional else name
+    # Made once per spec at the top level (specs are shared, see Refs.spec), and again only in
+    # a class one of whose members hides a name the annotation uses.
+    key = (id(spec), frozen)
+    made = scope.module.annotations.get(key)
+    if made is None:
+        made = scope.module.annotations[key] = _annotation(spec, Scope(scope.module), frozen)
+    node, names = made
+    if scope.members and not names.isdisjoint(scope.members):
+        node, _ = _annotation(spec, scope, frozen)
+    return layout.optional(node) if optional else node
+
+
+def _annotation(spec: TypeSpec, scope: Scope, frozen: bool) -> tuple[Node, frozenset[str]]:
+    """The annotation, and the names it starts from (``list``, ``User``, ``shared``...)."""
+    names: set[str] = set()
 
     def leaf(x: object) -> Node:
         if x is ...:
             return "..."
         if isinstance(x, Ref):
-            return scope.ref(x)
-        if x is uuid.UUID:
+            text = scope.ref(x)
+            names.update((x.name, text.partition(".")[0]))  # the class, or its module's alias
+        elif x is uuid.UUID:
             scope.module.needs.add("_uuid")
-            return "_uuid.UUID"
-        assert isinstance(x, type)
-        return scope.builtin(x.__name__)
+            text = "_uuid.UUID"
+            names.add("_uuid")
+        else:
+            assert isinstance(x, type)
+            text = scope.builtin(x.__name__)
+            names.add(x.__name__)
+        return text
 
     def generic(container: type, args: list[Node]) -> Node:
+        names.add(container.__name__)
         head = "_th.FrozenDict" if container is FrozenDict else scope.builtin(container.__name__)
         return layout.subscript(head, args)
 
-    node = fold_annotation(spec, leaf, generic, frozen=frozen)
-    return layout.optional(node) if optional else node
+    return fold_annotation(spec, leaf, generic, frozen=frozen), frozenset(names)
 
 
 def spec_source(spec: TypeSpec, scope: Scope) -> Node:
