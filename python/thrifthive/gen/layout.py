@@ -45,7 +45,7 @@ class Group:
         self.single = single
         if text is None:
             # Inlined flat(): this runs for every group of a large IDL.
-            inner = ", ".join([i if i.__class__ is str else i.text for i in items])  # type: ignore[union-attr]
+            inner = ", ".join([i if isinstance(i, str) else i.text for i in items])
             if single and len(items) == 1:
                 inner += ","
             text = f"{head}{open}{inner}{close}{tail}"

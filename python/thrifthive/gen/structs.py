@@ -154,7 +154,7 @@ def field_specs(
             _REQUIREDNESS[f["requiredness"]],
             default,
         ]
-        text = f"({', '.join([i if i.__class__ is str else i.text for i in items])})"  # type: ignore[union-attr]
+        text = f"({', '.join([i if isinstance(i, str) else i.text for i in items])})"
         # Most specs fit on their line: their text is all that is needed, no group is made.
         fits = indent + len(text) + 1 <= layout.LINE_LENGTH
         specs.append(text if fits else layout.tuple_of(items))
