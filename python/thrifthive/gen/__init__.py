@@ -10,13 +10,15 @@ format`` would (``layout``).
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import cast
 
 from thrifthive import _ir, idl
-from thrifthive.loader import _default_name, _gc_paused
+from thrifthive.loader import _default_name
 
 from .module import Program, module_source
 from .naming import GenError, is_identifier, module_paths
@@ -34,12 +36,14 @@ def package(
     ``py.typed`` in each top-level package. ``package`` puts every module under that name."""
     if package is not None and not all(is_identifier(p) for p in package.split(".")):
         raise GenError(f"--package {package!r} is not a Python package name")
-    with _gc_paused():  # many short-lived objects: collections would cost more than the work
+    with _gc_paused():
         program = _program(path, include_dirs, lambda files: module_paths(files, package))
         out: dict[str, str] = {}
         for i, dotted in program.paths.items():
             out[f"{dotted.replace('.', '/')}/__init__.py"] = module_source(program, i, stub=False)
-    for dotted in sorted(program.paths.values()):
+        paths = list(program.paths.values())
+        del program  # see _gc_paused
+    for dotted in sorted(paths):
         parts = dotted.split(".")
         out.setdefault(f"{parts[0]}/py.typed", "")
         for n in range(1, len(parts)):
@@ -57,10 +61,27 @@ def stubs(path: StrPath, include_dirs: Iterable[StrPath] | None = None) -> dict[
 
     with _gc_paused():
         program = _program(path, include_dirs, names)
-        return {
+        out = {
             f"{program.paths[i]}.pyi": module_source(program, i, stub=True)
             for i in sorted(program.paths)
         }
+        del program  # see _gc_paused
+    return out
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pauses the cyclic garbage collector while generating: the IR and the text being made are
+    millions of short-lived objects, and collections would cost more than the work. What was
+    made must be freed (``del``) before the end: the first collection after it would otherwise
+    walk all of it."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def write(files: dict[str, str], out_dir: StrPath) -> list[Path]:

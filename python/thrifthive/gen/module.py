@@ -152,32 +152,25 @@ def _join(blocks: list[Block], sections: list[list[Block]], *, stub: bool) -> st
 
 def _used_files(files: list[_ir.File], index: int) -> set[int]:
     """The files whose definitions the module of file ``index`` names."""
-    used: set[int] = set()
-
-    def ty(t: _ir.Ty | None) -> None:
-        if t is None:
-            return
-        if "def" in t:
-            used.add(t["def"]["file"])
-        elif "elem" in t:
-            ty(t["elem"])
-        elif "key" in t:
-            ty(t["key"])
-            ty(t["value"])
-
     file = files[index]
-    for s in file["structs"]:
-        for f in s["fields"]:
-            ty(f["ty"])
-    for t in file["typedefs"]:
-        ty(t["target"])
-    for c in file["consts"]:
-        ty(c["ty"])
+    types: list[_ir.Ty | None] = [t["target"] for t in file["typedefs"]]
+    types += [c["ty"] for c in file["consts"]]
+    types += [f["ty"] for s in file["structs"] for f in s["fields"]]
+    used: set[int] = set()
     for svc in file["services"]:
         if svc["extends"] is not None:
             used.add(svc["extends"]["file"])
         for fn in svc["functions"]:
-            ty(fn["return_type"])
-            for f in fn["params"] + fn["throws"]:
-                ty(f["ty"])
+            types.append(fn["return_type"])
+            types += [f["ty"] for f in fn["params"] + fn["throws"]]
+    while types:  # a stack, not a recursive closure: that would be a reference cycle
+        t = types.pop()
+        if t is None:
+            continue
+        if "def" in t:
+            used.add(t["def"]["file"])
+        elif "elem" in t:
+            types.append(t["elem"])
+        elif "key" in t:
+            types += [t["key"], t["value"]]
     return used

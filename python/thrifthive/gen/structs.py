@@ -163,30 +163,36 @@ def field_specs(
 
 def completion_order(file: int, files: list[_ir.File]) -> list[int]:
     """The structs of ``file`` by index, each after the structs its defaults construct."""
-    structs = files[file]["structs"]
     order: list[int] = []
-    state: dict[int, str] = {}
-
-    def visit(index: int) -> None:
-        if state.get(index) == "done":
-            return
-        if state.get(index) == "visiting":
-            name = structs[index]["name"]
-            raise GenError(f"{files[file]['path']}: the defaults of {name} contain themselves")
-        state[index] = "visiting"
-        finder = _StructValues(files)
-        for f in structs[index]["fields"]:
-            if f["default"] is not None:
-                finder.default(f["ty"], f["default"])
-        for ref in finder.found:
-            if ref["file"] == file:
-                visit(ref["index"])
-        state[index] = "done"
-        order.append(index)
-
-    for i in range(len(structs)):
-        visit(i)
+    state: dict[int, bool] = {}  # False while visiting, True when done
+    for i in range(len(files[file]["structs"])):
+        _visit(file, files, i, state, order)
     return order
+
+
+def _visit(
+    file: int, files: list[_ir.File], index: int, state: dict[int, bool], order: list[int]
+) -> None:
+    # A module-level function, not a closure: a recursive closure is a reference cycle that
+    # would keep the IR alive until the next garbage collection.
+    done = state.get(index)
+    if done:
+        return
+    struct = files[file]["structs"][index]
+    if done is False:
+        raise GenError(
+            f"{files[file]['path']}: the defaults of {struct['name']} contain themselves"
+        )
+    state[index] = False
+    finder = _StructValues(files)
+    for f in struct["fields"]:
+        if f["default"] is not None:
+            finder.default(f["ty"], f["default"])
+    for ref in finder.found:
+        if ref["file"] == file:
+            _visit(file, files, ref["index"], state, order)
+    state[index] = True
+    order.append(index)
 
 
 class _StructValues(ValueWalker[None]):
