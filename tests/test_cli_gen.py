@@ -3,6 +3,8 @@ their errors (exit status 1 with the reason, nothing written)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from thrifthive import gen
@@ -112,3 +114,25 @@ def test_output_is_required(write_idl: WriteIdl, run_cli: RunCli) -> None:
     result = run_cli("gen", write_idl("x.thrift", "struct X {}"))
     assert result.returncode == 2
     assert "-o/--out" in result.stderr
+
+
+def test_a_type_reached_through_an_included_typedef_is_imported(
+    write_idl: WriteIdl, run_cli: RunCli, tmp_path: Path
+) -> None:
+    # a.thrift never includes c.thrift, but its field's type, through b's typedef, is c's X.
+    write_idl("c.thrift", "struct X { 1: i32 v }")
+    write_idl("b.thrift", 'include "c.thrift"\ntypedef c.X BX')
+    a = write_idl("a.thrift", 'include "b.thrift"\nstruct A { 1: b.BX x }\nconst b.BX D = {"v": 2}')
+    out = tmp_path / "out"
+    assert run_cli("gen", a, "-o", out, "--package", "p").returncode == 0
+    source = (out / "p" / "a" / "__init__.py").read_text()
+    assert "from p import c as _c" in source
+    assert "    x: _c.X\n" in source
+    result = subprocess.run(
+        [sys.executable, "-c", "import p.a as a; print(a.A(x=a.D))"],
+        cwd=out,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.stdout == "A(x=X(v=2))\n", result.stderr

@@ -22,6 +22,7 @@ from thrifthive.codec import FrozenDict
 
 from . import layout
 from .layout import Node
+from .naming import RESERVED
 
 _SCALAR_SPECS: dict[str, TypeSpec] = {kind: (kind,) for kind in SCALARS}
 
@@ -81,7 +82,7 @@ class ModuleScope:
         alias = self.aliases.get(file)
         if alias is None:
             alias = "_" + self.modules[file]
-            while alias in self.names or alias in self.aliases.values():
+            while alias in self.names or alias in self.aliases.values() or alias in RESERVED:
                 alias += "_"
             self.aliases[file] = alias
         return alias

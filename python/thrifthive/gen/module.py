@@ -36,7 +36,7 @@ class Program:
 def module_source(program: Program, index: int, *, stub: bool) -> str:
     file = program.files[index]
     naming.check_definitions(file)
-    aliases = naming.file_aliases(program.files, index, _used_files(program.files, index))
+    aliases = naming.include_aliases(program.files, index)
     modules = [naming.identifier(f["module"]) for f in program.files]
     module = ModuleScope(index, frozenset(naming.definitions(file)), aliases, modules)
     scope = Scope(module)
@@ -148,29 +148,3 @@ def _join(blocks: list[Block], sections: list[list[Block]], *, stub: bool) -> st
         out.extend(block[1])
         previous = block
     return "\n".join(out) + "\n"
-
-
-def _used_files(files: list[_ir.File], index: int) -> set[int]:
-    """The files whose definitions the module of file ``index`` names."""
-    file = files[index]
-    types: list[_ir.Ty | None] = [t["target"] for t in file["typedefs"]]
-    types += [c["ty"] for c in file["consts"]]
-    types += [f["ty"] for s in file["structs"] for f in s["fields"]]
-    used: set[int] = set()
-    for svc in file["services"]:
-        if svc["extends"] is not None:
-            used.add(svc["extends"]["file"])
-        for fn in svc["functions"]:
-            types.append(fn["return_type"])
-            types += [f["ty"] for f in fn["params"] + fn["throws"]]
-    while types:  # a stack, not a recursive closure: that would be a reference cycle
-        t = types.pop()
-        if t is None:
-            continue
-        if "def" in t:
-            used.add(t["def"]["file"])
-        elif "elem" in t:
-            types.append(t["elem"])
-        elif "key" in t:
-            types += [t["key"], t["value"]]
-    return used

@@ -111,17 +111,7 @@ def parameter(name: str) -> str:
     return re.sub(r"\W", "_", name) + "_"
 
 
-def file_aliases(files: list[_ir.File], index: int, used: set[int]) -> dict[int, str]:
-    """The names under which file ``index`` refers to the files in ``used`` (their indexes):
-    an include by its IDL name, any other file by ``_<name>``."""
-    own = files[index]
-    taken = set(definitions(own))
-    aliases: dict[int, str] = {}
-    for k in own["includes"]:
-        aliases[k] = identifier(files[k]["module"])
-    for k in sorted(used - set(aliases) - {index}):
-        alias = "_" + identifier(files[k]["module"])
-        while alias in taken or alias in aliases.values() or alias in RESERVED:
-            alias += "_"
-        aliases[k] = alias
-    return aliases
+def include_aliases(files: list[_ir.File], index: int) -> dict[int, str]:
+    """The names under which file ``index`` refers to the files it includes: their IDL names,
+    as ``load()`` binds them. (``annotations.ModuleScope`` names any other file it uses.)"""
+    return {k: identifier(files[k]["module"]) for k in files[index]["includes"]}
