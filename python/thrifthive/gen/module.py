@@ -16,8 +16,11 @@ from .annotations import ModuleScope, Refs, Scope
 from .services import ServiceWriter
 from .values import SourceValues
 
-# A block: whether it is a class (two blank lines around it, as ruff wants) and its lines.
-Block = tuple[bool, list[str]]
+# A block is the lines of one top-level statement; a section, blocks of one kind.
+Block = list[str]
+# Compound statements (a class, a decorated class, an `if`): ruff wants two blank lines around
+# them at the top level, one in a stub.
+_COMPOUND = ("class ", "@", "if ")
 
 
 @dataclass
@@ -45,39 +48,30 @@ def module_source(program: Program, index: int, *, stub: bool) -> str:
     services = ServiceWriter(program.files, refs, values, scope)
 
     sections: list[list[Block]] = [
-        [(True, structs.enum_block(e, stub=stub)) for e in file["enums"]],
-        [(True, structs.struct_block(s, refs, scope, stub=stub)) for s in file["structs"]],
-        [
-            (
-                not stub and t["target"]["kind"] in ("list", "set", "map"),
-                structs.typedef_block(t, refs, scope, stub=stub),
-            )
-            for t in file["typedefs"]
-        ],
+        [structs.enum_block(e, stub=stub) for e in file["enums"]],
+        [structs.struct_block(s, refs, scope, stub=stub) for s in file["structs"]],
+        [structs.typedef_block(t, refs, scope, stub=stub) for t in file["typedefs"]],
     ]
     if not stub:
         order = structs.completion_order(index, program.files)
         sections.append(
-            [(False, structs.completion(file["structs"][i], refs, values, scope)) for i in order]
+            [structs.completion(file["structs"][i], refs, values, scope) for i in order]
         )
     sections.append(
-        [(False, structs.const_block(c, refs, values, scope, stub=stub)) for c in file["consts"]]
+        [structs.const_block(c, refs, values, scope, stub=stub) for c in file["consts"]]
     )
     for s in file["services"]:
-        blocks: list[Block] = [(False, services.descriptor(s, stub=stub))]
+        blocks = [services.descriptor(s, stub=stub)]
         if not stub:
             blocks += [
-                (True, services.client(s, asynchronous=False)),
-                (True, services.client(s, asynchronous=True)),
-                (True, services.handler(s, asynchronous=False)),
-                (True, services.handler(s, asynchronous=True)),
+                services.client(s, asynchronous=False),
+                services.client(s, asynchronous=True),
+                services.handler(s, asynchronous=False),
+                services.handler(s, asynchronous=True),
             ]
         sections.append(blocks)
 
-    head = _header(program, index, module, stub=stub)
-    return _join(
-        [(False, head), *(b for section in sections for b in section)], sections, stub=stub
-    )
+    return _join([[_header(program, index, module, stub=stub)], *sections], stub=stub)
 
 
 def _header(program: Program, index: int, module: ModuleScope, *, stub: bool) -> list[str]:
@@ -111,7 +105,7 @@ def _header(program: Program, index: int, module: ModuleScope, *, stub: bool) ->
         out += ["", "if _typing.TYPE_CHECKING:"]
         out.append(f"    {_import(program.paths[index], '_self', stub=False)[0]}")
     out.append("")
-    out.append("__thrift_file__: str" if stub else f"__thrift_file__ = {_string(source)}")
+    out.append("__thrift_file__: str" if stub else f"__thrift_file__ = {layout.string(source)}")
     return out
 
 
@@ -128,23 +122,19 @@ def _import(path: str, alias: str, *, stub: bool) -> tuple[str, str | None]:
     return f"from {package} import {name} as {alias}", None
 
 
-def _string(text: str) -> str:
-    return layout.string(text)
-
-
-def _join(blocks: list[Block], sections: list[list[Block]], *, stub: bool) -> str:
-    """The blocks with ruff's blank lines: two around a class at the top level (one in a stub),
-    one between sections of statements, none between statements of a section."""
-    first_of_section = {id(section[0]) for section in sections if section}
+def _join(sections: list[list[Block]], *, stub: bool) -> str:
+    """The blocks with ruff's blank lines: two around a compound statement at the top level (one
+    in a stub), one between sections of simple statements, none within a section."""
     out: list[str] = []
     previous: Block | None = None
-    for block in blocks:
-        if previous is not None:
-            if block[0] or previous[0]:
-                blank = 1 if stub else 2
-            else:
-                blank = 1 if id(block) in first_of_section else 0
-            out.extend([""] * blank)
-        out.extend(block[1])
-        previous = block
+    for section in sections:
+        for i, block in enumerate(section):
+            if previous is not None:
+                if block[0].startswith(_COMPOUND) or previous[0].startswith(_COMPOUND):
+                    blank = 1 if stub else 2
+                else:
+                    blank = 1 if i == 0 else 0
+                out.extend([""] * blank)
+            out.extend(block)
+            previous = block
     return "\n".join(out) + "\n"
