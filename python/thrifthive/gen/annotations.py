@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from thrifthive import _ir
 from thrifthive._types import SCALARS, TypeSpec, fold_annotation, type_spec
@@ -27,9 +28,9 @@ from .naming import RESERVED
 _SCALAR_SPECS: dict[str, TypeSpec] = {kind: (kind,) for kind in SCALARS}
 
 
-@dataclass(frozen=True)
-class Ref:
-    """An enum or struct of file ``file``, named ``name``, in a type spec."""
+class Ref(NamedTuple):
+    """An enum or struct of file ``file``, named ``name``, in a type spec (a tuple: hashed in C,
+    as specs are, see ``Refs.spec``)."""
 
     file: int
     name: str
