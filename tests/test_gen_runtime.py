@@ -274,6 +274,8 @@ def test_names_python_reserves_work_as_in_load(generated: ModuleType) -> None:
     reference = loaded.Odd(1, "s", "n", loaded.int(x=2))
     assert thrifthive.dumps(odd) == thrifthive.dumps(reference)
     assert odd.k is edge.Kw.ok
+    assert inspect.getdoc(edge.Odd) == inspect.getdoc(loaded.Odd)
+    assert '"""triple quotes"""' in (inspect.getdoc(edge.Odd) or "")
     assert edge.QUOTES == loaded.QUOTES == 'it\'s "quoted" \\ back'
     assert edge.BIG == 1e300
     assert thrifthive.dumps(edge.U(_field=3)) == thrifthive.dumps(loaded.U(_field=3))

@@ -6,6 +6,10 @@ namespace py edge
 enum Kw { None = 1, class = 2, ok = 3 }
 enum Empty {}
 struct int { 1: i32 x }
+/**
+ * A doc comment Python must escape: a \ backslash, """triple quotes""",
+ *     an indented line, and a "quoted" end"
+ */
 struct Odd {
   1: i32 self,
   2: string str,
