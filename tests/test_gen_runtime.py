@@ -281,3 +281,15 @@ def test_names_python_reserves_work_as_in_load(generated: ModuleType) -> None:
     assert thrifthive.dumps(edge.U(_field=3)) == thrifthive.dumps(loaded.U(_field=3))
     assert str(edge.X(args=[1], message="m")) == "m"
     assert list(edge.S.methods) == ["close", "f"]
+
+
+def test_client_options_are_exactly_client_s_keyword_options() -> None:
+    # The typed clients take **options: ClientOptions and pass them to thrifthive.Client.
+    from thrifthive.client import ClientOptions
+
+    keywords = [
+        name
+        for name, p in inspect.signature(thrifthive.Client).parameters.items()
+        if p.kind is inspect.Parameter.KEYWORD_ONLY
+    ]
+    assert list(ClientOptions.__annotations__) == keywords
