@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from hive.users import User, UsersClient, UsersHandler
+from hive.users import Address, User, UsersClient, UsersHandler
 
 import thrifthive
 
@@ -27,6 +27,10 @@ def wrong_field() -> None:
     User(id=1, name=2)  # error: arg-type
     user = User(id=1)
     user.score = "high"  # error: assignment
+
+
+def frozen_field(address: Address) -> None:
+    address.city = "Rome"  # error: misc
 
 
 def wrong_loaded_field() -> None:

@@ -59,7 +59,10 @@ def struct_block(ir: _ir.Struct, refs: Refs, scope: Scope, *, stub: bool) -> lis
     out.append(f"class {ir['name']}{base}:")
     body = layout.docstring(ir["doc"], INDENT) if ir["doc"] else []
     hints = [annotation(refs.spec(f["ty"]), scope, optional=_optional(ir, f)) for f in ir["fields"]]
-    fields = _fields(ir, hints)
+    # A frozen class's fields are read-only properties for type checkers (not an exception's:
+    # a property cannot override TException's writable attributes).
+    read_only = _frozen(ir) and ir["kind"] != "exception"
+    fields = [] if read_only else _fields(ir, hints)
     if body and fields:
         body.append("")
     body.extend(fields)
@@ -70,6 +73,8 @@ def struct_block(ir: _ir.Struct, refs: Refs, scope: Scope, *, stub: bool) -> lis
     if not stub:
         body += [f"{INDENT}if _typing.TYPE_CHECKING:", ""]
     body.extend(_members(ir, hints, scope, stub=stub))
+    if read_only:
+        body.extend(_properties(ir, hints, stub=stub))
     return out + body
 
 
@@ -97,6 +102,21 @@ def _fields(ir: _ir.Struct, hints: list[Node]) -> list[str]:
         out.extend(lines)
         if f["doc"]:
             out.extend(layout.docstring(f["doc"], INDENT))
+    return out
+
+
+def _properties(ir: _ir.Struct, hints: list[Node], *, stub: bool) -> list[str]:
+    indent = INDENT if stub else INDENT * 2
+    out: list[str] = []
+    for f, node in zip(ir["fields"], hints, strict=True):
+        if not is_identifier(f["name"]):
+            continue
+        tail = f" -> {layout.flat(node)}:" + ("" if f["doc"] else " ...")
+        # A stub has no blank lines between its methods.
+        out.extend([*([] if stub else [""]), f"{indent}@property"])
+        out.extend(layout.lines(layout.call(f"def {f['name']}", ["self"], tail), indent))
+        if f["doc"]:
+            out.extend(layout.docstring(f["doc"], indent + INDENT))
     return out
 
 

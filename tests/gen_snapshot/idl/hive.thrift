@@ -19,6 +19,7 @@ typedef list<string> Names
 
 /** An address, frozen: `(python.immutable)`. */
 struct Address {
+  /** Read-only, as every field of a frozen struct. */
   1: string street,
   2: string city = "Lyon",
 } (python.immutable)

@@ -25,12 +25,14 @@ class Status(_enum.IntEnum):
 class Address:
     """An address, frozen: `(python.immutable)`."""
 
-    street: str
-    city: str
-
     __match_args__ = ("street", "city")
 
     def __init__(self, street: str = ..., city: str = ...) -> None: ...
+    @property
+    def street(self) -> str:
+        """Read-only, as every field of a frozen struct."""
+    @property
+    def city(self) -> str: ...
 
 class User:
     """A user of the hive."""
