@@ -278,6 +278,7 @@ def test_names_python_reserves_work_as_in_load(generated: ModuleType) -> None:
     assert '"""triple quotes"""' in (inspect.getdoc(edge.Odd) or "")
     assert edge.QUOTES == loaded.QUOTES == 'it\'s "quoted" \\ back'
     assert edge.BIG == 1e300
+    assert edge.FROZEN == loaded.FROZEN == frozenset({1, 2})  # not the IDL's struct frozenset
     assert thrifthive.dumps(edge.U(_field=3)) == thrifthive.dumps(loaded.U(_field=3))
     assert str(edge.X(args=[1], message="m")) == "m"
     assert list(edge.S.methods) == ["close", "f"]

@@ -6,6 +6,8 @@ namespace py edge
 enum Kw { None = 1, class = 2, ok = 3 }
 enum Empty {}
 struct int { 1: i32 x }
+struct frozenset { 1: int boxed }
+const set<i32> FROZEN = [1, 2]
 /**
  * A doc comment Python must escape: a \ backslash, """triple quotes""",
  *     an indented line, and a "quoted" end"

@@ -34,7 +34,8 @@ class SourceValues(ValueWalker[Node]):
             return layout.tuple_of(items)
         if container is set:
             return Group("", "{", items, "}") if items else "set()"
-        return layout.call("frozenset", [Group("", "{", items, "}")] if items else [])
+        name = self._scope.builtin("frozenset")  # an IDL struct may be named frozenset
+        return layout.call(name, [Group("", "{", items, "}")] if items else [])
 
     def mapping(self, container: type, entries: list[tuple[Node, Node]]) -> Node:
         pairs = [layout.around(f"{layout.flat(k)}: ", v) for k, v in entries]
