@@ -26,6 +26,7 @@ struct Shadow {
   4: Odd more,
 }
 union U { 1: i32 _field, 2: string s }
+union V { 1: string object, 2: i32 str }
 exception X { 1: list<i32> args, 2: string message }
 const Kw UNNAMED = 7
 const list<Kw> NAMED = [Kw.ok]

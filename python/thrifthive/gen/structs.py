@@ -143,12 +143,18 @@ def _members(ir: _ir.Struct, hints: list[Node], scope: Scope, *, stub: bool) -> 
         init = layout.call("def __init__", params, " -> None: ...")
     else:
         init = layout.call(
-            "def __init__", ["self", "*args: object", "**kwargs: object"], " -> None: ..."
+            "def __init__",
+            ["self", f"*args: {scope.builtin('object')}", f"**kwargs: {scope.builtin('object')}"],
+            " -> None: ...",
         )
     out.extend(layout.lines(init, indent))
     if ir["kind"] == "union" and not {"_field", "_value"} & set(names):
         str_ = scope.builtin("str")
-        for line in (f"def _field(self) -> {str_} | None: ...", "def _value(self) -> object: ..."):
+        object_ = scope.builtin("object")
+        for line in (
+            f"def _field(self) -> {str_} | None: ...",
+            f"def _value(self) -> {object_}: ...",
+        ):
             # A stub has no blank lines between its methods.
             out.extend([*([] if stub else [""]), f"{indent}@property", f"{indent}{line}"])
     return out
