@@ -72,8 +72,6 @@ class ModuleScope:
     names: frozenset[str]
     aliases: dict[int, str]
     modules: list[str]  # every file's IDL module name
-    # The imports the text written so far needs: "_builtins", "_self", "_uuid".
-    needs: set[str] = field(default_factory=set)
     # spec_source's text, and the top level's annotations, by the id of the spec (``Refs``
     # keeps one object per spec).
     sources: dict[int, Node] = field(default_factory=dict)
@@ -98,14 +96,12 @@ class Scope:
 
     def builtin(self, name: str) -> str:
         if name in self.members or name in self.module.names:
-            self.module.needs.add("_builtins")
             return f"_builtins.{name}"
         return name
 
     def ref(self, ref: Ref) -> str:
         if ref.file == self.module.file:
             if ref.name in self.members:
-                self.module.needs.add("_self")
                 return f"_self.{ref.name}"
             return ref.name
         return f"{self.module.alias(ref.file)}.{ref.name}"
@@ -143,7 +139,6 @@ def _annotation(spec: TypeSpec, scope: Scope, frozen: bool) -> tuple[Node, froze
             text = scope.ref(x)
             names.update((x.name, text.partition(".")[0]))  # the class, or its module's alias
         elif x is uuid.UUID:
-            scope.module.needs.add("_uuid")
             text = "_uuid.UUID"
             names.add("_uuid")
         else:

@@ -71,10 +71,17 @@ def module_source(program: Program, index: int, *, stub: bool) -> str:
             ]
         sections.append(blocks)
 
-    return _join([[_header(program, index, module, stub=stub)], *sections], stub=stub)
+    body = _join(sections, stub=stub)
+    head = _header(program, index, module, body, stub=stub)
+    # A class comes two blank lines after the header (one in a stub), anything else one.
+    compound = body.startswith(_COMPOUND)
+    blank = "\n\n\n" if compound and not stub else "\n\n"
+    return f"{head}{blank}{body}" if body else f"{head}\n"
 
 
-def _header(program: Program, index: int, module: ModuleScope, *, stub: bool) -> list[str]:
+def _header(program: Program, index: int, module: ModuleScope, body: str, *, stub: bool) -> str:
+    """The docstring and the imports ``body`` uses (sorted as isort sorts them), then
+    ``__thrift_file__``."""
     source = program.sources[index]
     if stub:
         doc = (
@@ -85,28 +92,45 @@ def _header(program: Program, index: int, module: ModuleScope, *, stub: bool) ->
     out = [doc, ""]
     if not stub:
         out += ["from __future__ import annotations", ""]
-    stdlib = []
-    if "_builtins" in module.needs:
-        stdlib.append("import builtins as _builtins")
-    if program.files[index]["enums"]:
-        stdlib.append("import enum as _enum")
-    stdlib.append("import typing as _typing")
-    if "_uuid" in module.needs:
-        stdlib.append("import uuid as _uuid")
-    out += [*stdlib, "", "from thrifthive import generated as _th"]
-    assignments = []
-    for k, alias in sorted(module.aliases.items(), key=lambda item: item[1]):
+    self_import = "_self." in body
+    stdlib = [
+        f"import {name} as _{name}"
+        for name in ("builtins", "enum", "typing", "uuid")
+        if f"_{name}." in body or (name == "typing" and self_import and not stub)
+    ]
+    # isort's sections: modules of this module's own top-level package are first-party (a
+    # stub's modules are top-level modules, third-party all).
+    third: list[str] = []
+    first: list[str] = []
+    assignments: list[str] = []
+    if "_th." in body:
+        third.append("from thrifthive import generated as _th")
+    top = program.paths[index].split(".")[0]
+    targets = list(module.aliases.items()) + ([(index, "_self")] if self_import and stub else [])
+    for k, alias in targets:
         line, assignment = _import(program.paths[k], alias, stub=stub)
-        out.append(line)
+        own = not stub and program.paths[k].split(".")[0] == top
+        (first if own else third).append(line)
         assignments += [assignment] if assignment else []
-    if assignments:
-        out += ["", *assignments]
-    if "_self" in module.needs:
-        out += ["", "if _typing.TYPE_CHECKING:"]
-        out.append(f"    {_import(program.paths[index], '_self', stub=False)[0]}")
-    out.append("")
+    for block in (
+        stdlib,
+        sorted(third, key=_isort_key),
+        sorted(first, key=_isort_key),
+        assignments,
+    ):
+        if block:
+            out += [*block, ""]
+    if self_import and not stub:
+        line = _import(program.paths[index], "_self", stub=False)[0]
+        out += ["if _typing.TYPE_CHECKING:", f"    {line}", ""]
     out.append("__thrift_file__: str" if stub else f"__thrift_file__ = {layout.string(source)}")
-    return out
+    return "\n".join(out)
+
+
+def _isort_key(line: str) -> tuple[bool, str, str]:
+    # isort's order: `import x` before `from x import y`, then by module, ignoring case.
+    module = line.split()[1]
+    return (line.startswith("from "), module.lower(), line)
 
 
 def _import(path: str, alias: str, *, stub: bool) -> tuple[str, str | None]:
@@ -137,4 +161,4 @@ def _join(sections: list[list[Block]], *, stub: bool) -> str:
                 out.extend([""] * blank)
             out.extend(block)
             previous = block
-    return "\n".join(out) + "\n"
+    return "\n".join(out) + "\n" if out else ""

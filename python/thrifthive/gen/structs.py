@@ -45,7 +45,7 @@ def enum_block(ir: _ir.Enum, *, stub: bool) -> list[str]:
     header = f"class {ir['name']}(_enum.IntEnum):"
     if stub and not values:
         header += "  # type: ignore[misc]"  # mypy doubts an empty enum in a stub, rightly here
-    return [header, *(body or [f"{INDENT}pass"])]
+    return [header, *(body or [f"{INDENT}{'...' if stub else 'pass'}"])]
 
 
 def struct_block(ir: _ir.Struct, refs: Refs, scope: Scope, *, stub: bool) -> list[str]:

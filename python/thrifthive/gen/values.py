@@ -7,8 +7,6 @@ only the making differs: this writes an expression where ``load()`` makes an obj
 
 from __future__ import annotations
 
-import uuid
-
 from thrifthive import _ir
 from thrifthive._values import ValueWalker
 from thrifthive.codec import FrozenDict
@@ -69,6 +67,4 @@ class SourceValues(ValueWalker[Node]):
         return repr(value)  # a value the enum does not name stays an int, as in load()
 
     def scalar(self, value: object) -> Node:
-        if isinstance(value, uuid.UUID):
-            self._scope.module.needs.add("_uuid")
         return layout.scalar(value)

@@ -5,8 +5,8 @@ import enum as _enum
 import typing as _typing
 import uuid as _uuid
 
-from thrifthive import generated as _th
 import shared_thrift
+from thrifthive import generated as _th
 
 shared = shared_thrift
 

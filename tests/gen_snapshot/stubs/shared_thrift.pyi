@@ -1,7 +1,5 @@
 """The types of ``thrifthive.load("shared.thrift")``: written by ``thrifthive stubs``."""
 
-import typing as _typing
-
 from thrifthive import generated as _th
 
 __thrift_file__: str

@@ -8,6 +8,7 @@ import typing as _typing
 import uuid as _uuid
 
 from thrifthive import generated as _th
+
 from hive import shared as shared
 
 __thrift_file__ = "hive.thrift"
