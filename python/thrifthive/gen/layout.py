@@ -186,7 +186,8 @@ def _docstring(doc: str, indent: str) -> tuple[str, ...]:
         return ()
     body[0] = body[0].strip()
     # ruff strips the indentation the lines after the first have in common.
-    body[1:] = textwrap.dedent("\n".join(body[1:])).split("\n") if len(body) > 1 else []
+    if any(line[:1] == " " for line in body[1:]):
+        body[1:] = textwrap.dedent("\n".join(body[1:])).split("\n")
     if len(body) == 1:
         one = body[0]
         closing = ' """' if one.endswith('"') else '"""'

@@ -96,7 +96,10 @@ def _fields(ir: _ir.Struct, hints: list[Node]) -> list[str]:
     for f, node in zip(ir["fields"], hints, strict=True):
         if not is_identifier(f["name"]):
             continue  # no declaration can name it: reached with getattr
-        lines = layout.lines(layout.around(f"{f['name']}: ", node), INDENT)
+        if isinstance(node, str):  # most fields: one line, no layout needed
+            lines = [f"{INDENT}{f['name']}: {node}"]
+        else:
+            lines = layout.lines(layout.around(f"{f['name']}: ", node), INDENT)
         if _redeclares(ir, f):
             lines[0] += "  # type: ignore[assignment]"
         out.extend(lines)
