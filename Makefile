@@ -3,7 +3,8 @@
 #   demo   thrifthive check over the examples' IDL, then the example hive (examples/hive)
 #   test   lint, then every Rust test and every Python test
 #   lint   rustfmt, clippy -D warnings, ruff (lint and format), mypy
-#   bench  the IDL front end's benchmark (cargo bench) and the codec's against its anchors
+#   bench  the IDL front end's benchmark (cargo bench), the codec's against its anchors, and
+#          thrifthive gen's on 5,000 definitions
 #   fuzz   the cargo-fuzz targets, FUZZ_SECONDS each (scripts/fuzz.sh)
 #   clean  build outputs, .venv and stamps
 
@@ -40,6 +41,7 @@ lint: setup
 bench: setup
 	cargo bench -p thrifthive-idl
 	$(BIN)/python -m bench.codec
+	$(BIN)/python -m bench.gen
 
 fuzz:
 	scripts/fuzz.sh

@@ -17,7 +17,7 @@ import pytest
 
 import thrifthive
 from thrifthive import _spec
-from thrifthive._values import FrozenDict
+from thrifthive.codec import FrozenDict
 
 from .loading import SourceLoader
 from .support import APACHE_IDL, REPO, WriteIdl

@@ -2,8 +2,10 @@
 
 :mod:`thrifthive.idl` compiles a ``.thrift`` file (and everything it includes) to its resolved
 IR, and ``thrifthive check`` reports problems rustc-style; :func:`load` turns IDL into a module
-of classes, enums, consts and service descriptors. :class:`Server` serves handlers;
-:class:`Client` (threads) and :class:`AsyncClient` (asyncio, pipelined) call services.
+of classes, enums, consts and service descriptors; ``thrifthive gen`` writes the same as a typed
+package (:mod:`thrifthive.gen`), and ``thrifthive stubs`` the ``.pyi`` files of ``load()``'s
+modules. :class:`Server` serves handlers; :class:`Client` (threads) and :class:`AsyncClient`
+(asyncio, pipelined) call services.
 """
 
 from thrifthive import idl

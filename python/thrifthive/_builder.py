@@ -11,12 +11,11 @@ from __future__ import annotations
 import enum
 import types
 from dataclasses import dataclass, field
-from typing import Any, Optional, cast
+from typing import cast
 
-from thrifthive import _classes, _ir, _spec
-from thrifthive._types import annotation, runtime_type, type_spec
+from thrifthive import _classes, _ir, _methods, _spec
+from thrifthive._types import runtime_type, type_spec
 from thrifthive._values import ValueConverter
-from thrifthive.exceptions import TException
 from thrifthive.service import Method, Service
 
 _REQUIREDNESS = {"default": _spec.DEFAULT, "required": _spec.REQUIRED, "optional": _spec.OPTIONAL}
@@ -117,11 +116,7 @@ class ProgramBuilder:
         self._completing.add(key)
         cls = self.struct_class(ref)
         where = f"{self._where(key[0])}: {ir['name']}"
-        _classes.set_fields(
-            cls,
-            self._field_specs(ir["fields"], where),
-            self._annotations(ir["fields"], all_optional=ir["kind"] == "union"),
-        )
+        _methods.set_fields(cls, self._field_specs(ir["fields"], where))
         self._completing.discard(key)
         self._completed.add(key)
 
@@ -140,15 +135,6 @@ class ProgramBuilder:
             )
             for f in fields
         )
-
-    def _annotations(self, fields: list[_ir.Field], *, all_optional: bool) -> dict[str, object]:
-        annotations: dict[str, object] = {}
-        for f in fields:
-            hint = annotation(f["ty"], self)
-            if all_optional or f["requiredness"] == "optional":
-                hint = cast(Any, Optional)[hint]
-            annotations[f["name"]] = hint
-        return annotations
 
     def _convert(self, ty: _ir.Ty, value: _ir.Value | None, where: str, *, const: bool) -> object:
         if value is None:
@@ -197,60 +183,18 @@ class ProgramBuilder:
         return self._services[key]
 
     def _method(self, file: int, service: str, ir: _ir.Function) -> Method:
-        name = ir["name"]
+        where = f"{self._where(file)}: {service}.{ir['name']}"
         return_type = ir["return_type"]
-        result = None
-        if not ir["oneway"]:
-            success = [_success_field(return_type)] if return_type is not None else []
-            result_fields = success + [_as_optional(f) for f in ir["throws"]]
-            result = self._wire_struct(file, service, f"{name}_result", result_fields)
-        return Method(
-            name,
+        return _methods.method(
+            ir["name"],
+            module=self._module_names[file],
+            service=service,
             oneway=ir["oneway"],
-            args=self._wire_struct(file, service, f"{name}_args", ir["params"]),
-            result=result,
-            return_spec=type_spec(return_type, self) if return_type is not None else None,
-            throws={
-                f["name"]: cast(type[TException], self.struct_class(f["ty"]["def"]))
-                for f in ir["throws"]
-            },
+            params=self._field_specs(ir["params"], f"{where}_args"),
+            returns=type_spec(return_type, self) if return_type is not None else None,
+            throws=self._field_specs(ir["throws"], f"{where}_result"),
             doc=ir["doc"],
         )
 
-    def _wire_struct(self, file: int, service: str, name: str, fields: list[_ir.Field]) -> type:
-        """Makes a method's ``_args`` or ``_result`` struct, reachable as ``service.name``."""
-        qualname = f"{service}.{name}"
-        cls = _classes.new_class(
-            name,
-            _spec.KIND_STRUCT,
-            [f["name"] for f in fields],
-            module=self._module_names[file],
-            qualname=qualname,
-            doc=None,
-            frozen=False,
-        )
-        where = f"{self._where(file)}: {qualname}"
-        _classes.set_fields(
-            cls, self._field_specs(fields, where), self._annotations(fields, all_optional=False)
-        )
-        return cls
-
     def _where(self, file: int) -> str:
         return self._files[file]["path"]
-
-
-def _success_field(return_type: _ir.Ty) -> _ir.Field:
-    return {
-        "id": 0,
-        "name": "success",
-        "ty": return_type,
-        "requiredness": "optional",
-        "default": None,
-        "reference": False,
-        "annotations": [],
-        "doc": None,
-    }
-
-
-def _as_optional(field: _ir.Field) -> _ir.Field:
-    return {**field, "requiredness": "optional"}

@@ -1,4 +1,4 @@
-"""IR constant values (consts and field defaults) to Python values.
+"""IR constant values (consts and field defaults) to Python values, or to their source text.
 
 The IR has already checked each value against its type and coerced it (an enum value is an
 int, a struct written as a map is a struct), so this only picks the Python form:
@@ -9,95 +9,126 @@ int, a struct written as a map is a struct), so this only picks the Python form:
   own defaults, as in Apache Thrift's generated code;
 - a ``set`` is a ``frozenset`` in a const (consts are shared module attributes; lists and maps
   are mutable there all the same, as in Apache's and thriftpy2's Python) and a ``set`` in a
-  field default, which each instance gets a copy of;
+  field default, which each instance gets a copy of; the fields of a struct value (in a const
+  too) hold what their types say, as decoded instances do, so that they match the annotations;
 - where Python needs a hashable value (set elements, map keys) a list is a ``tuple``, a set a
-  ``frozenset`` and a map a :class:`FrozenDict`.
+  ``frozenset`` and a map a :class:`~thrifthive.codec.FrozenDict` (``_types.container_type``).
+
+:class:`ValueWalker` walks a value with these rules and leaves making each piece to a subclass:
+:class:`ValueConverter` makes the Python objects (``thrifthive.load``), and ``thrifthive gen``
+writes the source text that evaluates to the same objects.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import Any, NoReturn
+from typing import Any, Generic, TypeVar
 
 from thrifthive._ir import DefRef, File, Ty, Value
-from thrifthive._types import Definitions
+from thrifthive._types import Definitions, container_type
 
+T = TypeVar("T")
 NewInstance = Callable[[DefRef, dict[str, object]], object]
 
 
-class FrozenDict(dict[Any, Any]):
-    """A dict that cannot change and so can be hashed: a map as a set element or a map key."""
+class ValueWalker(Generic[T]):
+    """Walks IR values of one program, making each piece with the methods below."""
 
-    def __hash__(self) -> int:  # type: ignore[override]
-        return hash(frozenset(self.items()))
-
-    def __reduce__(self) -> tuple[type[FrozenDict], tuple[dict[Any, Any]]]:
-        return (FrozenDict, (dict(self),))
-
-    def __repr__(self) -> str:
-        return f"FrozenDict({dict.__repr__(self)})"
-
-    def _immutable(self, *args: object, **kwargs: object) -> NoReturn:
-        raise TypeError("a FrozenDict cannot change")
-
-    __setitem__ = __delitem__ = __ior__ = _immutable
-    clear = pop = popitem = setdefault = update = _immutable
-
-
-class ValueConverter:
-    """Converts IR values of one program; ``new_instance(ref, fields)`` builds a struct value."""
-
-    def __init__(self, files: list[File], defs: Definitions, new_instance: NewInstance) -> None:
+    def __init__(self, files: list[File]) -> None:
         self._files = files
-        self._defs = defs
-        self._new_instance = new_instance
 
-    def const(self, ty: Ty, value: Value) -> object:
-        return self._convert(ty, value, frozen=True, hashable=False)
+    def const(self, ty: Ty, value: Value) -> T:
+        return self._walk(ty, value, frozen=True, hashable=False)
 
-    def default(self, ty: Ty, value: Value) -> object:
-        return self._convert(ty, value, frozen=False, hashable=False)
+    def default(self, ty: Ty, value: Value) -> T:
+        return self._walk(ty, value, frozen=False, hashable=False)
 
-    def _convert(self, ty: Ty, value: Value, *, frozen: bool, hashable: bool) -> object:
+    # What a subclass makes.
+
+    def sequence(self, container: type, items: list[T]) -> T:
+        """A list, tuple, set or frozenset (``container``) of ``items``."""
+        raise NotImplementedError
+
+    def mapping(self, container: type, entries: list[tuple[T, T]]) -> T:
+        """A dict or FrozenDict (``container``) of ``entries``."""
+        raise NotImplementedError
+
+    def struct(self, ref: DefRef, fields: dict[str, T]) -> T:
+        """An instance of the struct ``ref``, given the fields the value sets."""
+        raise NotImplementedError
+
+    def enum(self, ref: DefRef, value: int) -> T:
+        """The member of the enum ``ref`` worth ``value``, or ``value`` if it has none."""
+        raise NotImplementedError
+
+    def scalar(self, value: object) -> T:
+        """A bool, int, float, str, bytes or UUID."""
+        raise NotImplementedError
+
+    def _walk(self, ty: Ty, value: Value, *, frozen: bool, hashable: bool) -> T:
         kind = ty["kind"]
         raw: Any = value["value"]
-        if kind == "list":
-            elements = [self._convert(ty["elem"], v, frozen=frozen, hashable=hashable) for v in raw]
-            return tuple(elements) if hashable else elements
-        if kind == "set":
-            members = (self._convert(ty["elem"], v, frozen=frozen, hashable=True) for v in raw)
-            return frozenset(members) if frozen or hashable else set(members)
-        if kind == "map":
-            entries = {
-                self._convert(ty["key"], k, frozen=frozen, hashable=True): self._convert(
-                    ty["value"], v, frozen=frozen, hashable=hashable
-                )
-                for k, v in raw
-            }
-            return FrozenDict(entries) if hashable else entries
+        if kind in ("list", "set", "map"):
+            container = container_type(kind, frozen=frozen, hashable=hashable)
+            if kind == "map":
+                entries = [
+                    (
+                        self._walk(ty["key"], k, frozen=frozen, hashable=True),
+                        self._walk(ty["value"], v, frozen=frozen, hashable=hashable),
+                    )
+                    for k, v in raw
+                ]
+                return self.mapping(container, entries)
+            elements = hashable or kind == "set"
+            items = [self._walk(ty["elem"], v, frozen=frozen, hashable=elements) for v in raw]
+            return self.sequence(container, items)
         if kind == "struct":
-            return self._struct(ty["def"], raw, frozen=frozen)
+            return self._struct(ty["def"], raw)
         if kind == "enum":
-            try:
-                return self._defs.enum_class(ty["def"])(raw)
-            except ValueError:
-                return raw
+            return self.enum(ty["def"], raw)
         if kind == "binary":
-            return str(raw).encode()
+            return self.scalar(str(raw).encode())
         if kind == "uuid":
-            return uuid.UUID(raw)
+            return self.scalar(uuid.UUID(raw))
         if kind == "double":
-            return float(raw)
+            return self.scalar(float(raw))
         if kind == "bool":
-            return bool(raw)
-        return raw  # the integer kinds and string
+            return self.scalar(bool(raw))
+        return self.scalar(raw)  # the integer kinds and string
 
-    def _struct(self, ref: DefRef, field_values: list[Any], *, frozen: bool) -> object:
+    def _struct(self, ref: DefRef, field_values: list[Any]) -> T:
         declared = self._files[ref["file"]]["structs"][ref["index"]]["fields"]
         types = {f["id"]: f["ty"] for f in declared}
         fields = {
-            f["name"]: self._convert(types[f["id"]], f["value"], frozen=frozen, hashable=False)
+            f["name"]: self._walk(types[f["id"]], f["value"], frozen=False, hashable=False)
             for f in field_values
         }
+        return self.struct(ref, fields)
+
+
+class ValueConverter(ValueWalker[object]):
+    """Makes the Python values; ``new_instance(ref, fields)`` builds a struct value."""
+
+    def __init__(self, files: list[File], defs: Definitions, new_instance: NewInstance) -> None:
+        super().__init__(files)
+        self._defs = defs
+        self._new_instance = new_instance
+
+    def sequence(self, container: type, items: list[object]) -> object:
+        return items if container is list else container(items)
+
+    def mapping(self, container: type, entries: list[tuple[object, object]]) -> object:
+        return container(entries)
+
+    def struct(self, ref: DefRef, fields: dict[str, object]) -> object:
         return self._new_instance(ref, fields)
+
+    def enum(self, ref: DefRef, value: int) -> object:
+        try:
+            return self._defs.enum_class(ref)(value)
+        except ValueError:
+            return value
+
+    def scalar(self, value: object) -> object:
+        return value

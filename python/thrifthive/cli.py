@@ -8,6 +8,9 @@ when every file is valid (warnings allowed), 1 when any has errors, 2 for a usag
 With ``--json`` the resolved IR goes to stdout as one JSON document: for one file, its IR; for
 several, an object mapping each path as given to its IR. Nothing is printed on stdout when any
 file has errors.
+
+The other commands live in ``_cli_*`` modules: ``call``, ``bench``, ``serve``, and ``gen`` and
+``stubs`` (``_cli_gen``).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from thrifthive import __version__, _cli_bench, _cli_call, _cli_serve, idl
+from thrifthive import __version__, _cli_bench, _cli_call, _cli_gen, _cli_serve, idl
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -83,6 +86,7 @@ def _parser() -> argparse.ArgumentParser:
     _cli_call.add_parser(commands)
     _cli_bench.add_parser(commands)
     _cli_serve.add_parser(commands)
+    _cli_gen.add_parser(commands)
     return parser
 
 

@@ -35,13 +35,32 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from types import TracebackType
-from typing import Any
+from typing import Any, TypedDict
 
 from thrifthive import _native
 from thrifthive._calls import method_of, named, result_reader
 from thrifthive.service import Method, Service
 
-__all__ = ["Client"]
+__all__ = ["Client", "ClientOptions"]
+
+
+class ClientOptions(TypedDict, total=False):
+    """The keyword options of :class:`Client` (and of the typed clients ``thrifthive gen``
+    writes, which take ``**options`` and pass them on)."""
+
+    transport: str | None
+    protocol: str
+    timeout: float | None
+    connect_timeout: float
+    service_name: str | None
+    headers: Mapping[str, str] | None
+    compression: str | None
+    tls: bool | None
+    tls_ca: str | os.PathLike[str] | None
+    tls_cert: str | os.PathLike[str] | None
+    tls_key: str | os.PathLike[str] | None
+    tls_server_name: str | None
+
 
 # What an HTTP header name may be (RFC 9110's token).
 _HTTP_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import asyncio
 import atexit
-import contextvars
 import inspect
 import logging
 import os

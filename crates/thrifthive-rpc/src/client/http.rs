@@ -40,12 +40,13 @@ impl Connection {
         let max_body = limits.max_message_size;
         let mut eof = false;
         let response = loop {
-            let taken = take_response(self.replies.raw_buffer(), eof, max_body).map_err(|reason| {
-                ClientError::InvalidHttp {
-                    method: method.clone(),
-                    reason,
-                }
-            })?;
+            let taken =
+                take_response(self.replies.raw_buffer(), eof, max_body).map_err(|reason| {
+                    ClientError::InvalidHttp {
+                        method: method.clone(),
+                        reason,
+                    }
+                })?;
             let need = match taken {
                 Taken::Response(response) => break response,
                 Taken::NeedAtLeast(_) if eof => {
@@ -56,7 +57,11 @@ impl Connection {
                 }
                 Taken::NeedAtLeast(need) => need,
             };
-            match self.stream.read_buf(self.replies.read_buffer_for(need)).await {
+            match self
+                .stream
+                .read_buf(self.replies.read_buffer_for(need))
+                .await
+            {
                 Ok(0) => eof = true,
                 Ok(_) => {}
                 Err(source) => return Err(io_error(method, source)),
