@@ -228,41 +228,23 @@ def test_generated_service_is_served_and_called_by_the_typed_client(
     assert handler.forgotten == [9]
 
 
-class _FakeAsyncClient:
-    """Stands for ``thrifthive.AsyncClient``: its constructor and ``await client.method()``."""
-
-    def __init__(self, service: thrifthive.Service, address: str, **options: Any) -> None:
-        self.made = (service, address, options)
-        self.closed = False
-
-    async def get(self, id: int) -> str:
-        return f"got {id}"
-
-    async def close(self) -> None:
-        self.closed = True
-
-
-def test_the_async_client_delegates_to_thrifthive_async_client(
-    generated: ModuleType, monkeypatch: pytest.MonkeyPatch
+def test_the_typed_async_client_calls_a_served_generated_service(
+    generated: ModuleType,
 ) -> None:
-    monkeypatch.setattr(thrifthive, "AsyncClient", _FakeAsyncClient, raising=False)
+    handler = _Handler(generated)
 
-    async def use() -> tuple[str, Any]:
-        async with generated.UsersAsyncClient("127.0.0.1:1", timeout=2.0) as client:
-            return await client.get(4), client.client
+    async def use(port: int) -> list[Any]:
+        async with generated.UsersAsyncClient(f"127.0.0.1:{port}", timeout=5.0) as client:
+            assert isinstance(client.client, thrifthive.AsyncClient)
+            users = await asyncio.gather(*(client.get(i) for i in range(3)))
+            with pytest.raises(generated.shared.NotFound, match="no user -1"):
+                await client.get(-1)
+            return list(users)
 
-    answer, inner = asyncio.run(use())
-    assert answer == "got 4"
-    assert inner.made == (generated.Users, "127.0.0.1:1", {"timeout": 2.0})
-    assert inner.closed
-
-
-def test_the_async_client_without_async_client_fails_when_made(
-    generated: ModuleType, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.delattr(thrifthive, "AsyncClient", raising=False)
-    with pytest.raises(RuntimeError, match=r"needs thrifthive\.AsyncClient.*use the synchronous"):
-        generated.UsersAsyncClient("127.0.0.1:1")
+    with thrifthive.Server(generated.Users, handler, host="127.0.0.1", port=0) as server:
+        assert server.port is not None
+        got = asyncio.run(use(server.port))
+    assert got == [generated.User(id=i, name=f"user{i}") for i in range(3)]
 
 
 def test_names_python_reserves_work_as_in_load(generated: ModuleType) -> None:

@@ -44,7 +44,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Coroutine
 from types import TracebackType
-from typing import Any
+from typing import Any, TypedDict
 
 from thrifthive import _native
 from thrifthive._async_connection import Connection
@@ -53,7 +53,19 @@ from thrifthive._calls import method_of, named, result_reader
 from thrifthive.exceptions import TTransportException
 from thrifthive.service import Method, Service
 
-__all__ = ["AsyncClient"]
+__all__ = ["AsyncClient", "AsyncClientOptions"]
+
+
+class AsyncClientOptions(TypedDict, total=False):
+    """The keyword options of :class:`AsyncClient` (and of the typed async clients
+    ``thrifthive gen`` writes, which take ``**options`` and pass them on)."""
+
+    transport: str
+    protocol: str
+    timeout: float | None
+    connect_timeout: float
+    service_name: str | None
+    connections: int
 
 
 class AsyncClient:

@@ -11,22 +11,23 @@ same behaviour, same bytes, same speed.
 The typed clients are views of the untyped ones: :class:`ServiceClient` is a
 :class:`thrifthive.Client` of the class's ``__service__`` (the generated class only declares the
 methods' signatures), and :class:`AsyncServiceClient` forwards every call to a
-``thrifthive.AsyncClient``, looked up when the client is made, so that a generated package
-imports with any version of thrifthive.
+:class:`thrifthive.AsyncClient`.
 """
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Sequence
 from types import TracebackType
-from typing import Any, ClassVar, NamedTuple, Self, TypeVar, Unpack
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Self, TypeVar, Unpack
 
 from thrifthive import _classes, _methods
 from thrifthive._classes import FieldSpec
 from thrifthive._spec import DEFAULT, OPTIONAL, REQUIRED
 from thrifthive._types import TypeSpec
 from thrifthive.client import Client, ClientOptions
+
+if TYPE_CHECKING:
+    from thrifthive.async_client import AsyncClientOptions
 from thrifthive.codec import FrozenDict
 from thrifthive.exceptions import TException
 from thrifthive.service import Service
@@ -126,17 +127,11 @@ class AsyncServiceClient:
 
     __service__: ClassVar[Service]
 
-    def __init__(self, address: str, **options: Unpack[ClientOptions]) -> None:
-        import thrifthive  # here, not at import time: thrifthive imports this module's peers
+    def __init__(self, address: str, **options: Unpack[AsyncClientOptions]) -> None:
+        # Here, not at import time: thrifthive's package imports this module's peers.
+        from thrifthive.async_client import AsyncClient
 
-        async_client: Any = getattr(thrifthive, "AsyncClient", None)
-        if async_client is None:
-            raise RuntimeError(
-                f"{type(self).__name__} needs thrifthive.AsyncClient, which this version of "
-                f"thrifthive ({thrifthive.__version__}) does not have: upgrade thrifthive, or "
-                f"use the synchronous {type(self).__name__.replace('AsyncClient', 'Client')}"
-            )
-        self.client: Any = async_client(self.__service__, address, **options)
+        self.client: Any = AsyncClient(self.__service__, address, **options)
 
     def __getattr__(self, name: str) -> Any:
         if name not in self.__service__.methods:
@@ -147,14 +142,9 @@ class AsyncServiceClient:
 
     async def close(self) -> None:
         """Closes the underlying client's connections."""
-        closed = self.client.close()
-        if inspect.isawaitable(closed):
-            await closed
+        await self.client.close()
 
     async def __aenter__(self) -> Self:
-        enter = getattr(self.client, "__aenter__", None)
-        if enter is not None:
-            await enter()
         return self
 
     async def __aexit__(
@@ -163,11 +153,7 @@ class AsyncServiceClient:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        exit_ = getattr(self.client, "__aexit__", None)
-        if exit_ is not None:
-            await exit_(exc_type, exc, tb)
-        else:
-            await self.close()
+        await self.close()
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} over {self.client!r}>"
