@@ -191,7 +191,8 @@ def decode_message(
 
 @final
 class RpcClient:
-    """A thread-safe pool of connections to one server (``thrifthive.Client``'s engine)."""
+    """A thread-safe pool of connections to one server, or to each instance of a discovered
+    service (``thrifthive.Client``'s engine)."""
 
     def __new__(
         cls,
@@ -201,9 +202,50 @@ class RpcClient:
         protocol: str = "binary",
         timeout: float | None = None,
         connect_timeout: float = 10.0,
+        balance: str = "p2c",
     ) -> RpcClient: ...
     def call(self, name: str, args: object, result: type[_T] | None) -> _T | None: ...
     def close(self) -> None: ...
+    def addresses(self) -> list[str]: ...
+
+@final
+class Discovery:
+    """A service's instances as a discovery URL reports them, and the choice per call."""
+
+    def __new__(cls, url: str, *, balance: str = "p2c") -> Discovery: ...
+    def pick(self) -> Picked | None: ...
+    def pick_wait(self, timeout: float) -> Picked | None: ...
+    def addresses(self) -> list[str]: ...
+    @property
+    def version(self) -> int: ...
+    def no_instances_error(self) -> BaseException: ...
+
+@final
+class Picked:
+    """The instance a call goes to, counted in flight on it until ``release()``."""
+
+    @property
+    def address(self) -> str: ...
+    def release(self) -> None: ...
+
+@final
+class Registration:
+    """A server instance registered in etcd under a kept-alive lease."""
+
+    def __new__(
+        cls,
+        url: str,
+        name: str,
+        id: str,
+        address: str,
+        *,
+        weight: int = 1,
+        metadata: str = "{}",
+        ttl: float = 5.0,
+    ) -> Registration: ...
+    @property
+    def key(self) -> str: ...
+    def stop(self, timeout: float = 2.0) -> None: ...
 
 @final
 class ClientTarget:

@@ -23,7 +23,8 @@
 //!   `INVALID_MESSAGE_TYPE`;
 //! - a reply that cannot be read, or a request that cannot be: `TProtocolException`;
 //! - everything else: `TTransportException(type, message)`, `type` being `NOT_OPEN` (cannot
-//!   connect: refused, unresolvable, unreachable; or the client closed under the call),
+//!   connect: refused, unresolvable, unreachable, no instance discovered; or the client closed
+//!   under the call),
 //!   `TIMED_OUT` (connecting or the call),
 //!   `END_OF_FILE` (closed by the server) or `UNKNOWN` (a reset, a reply that is not Thrift or
 //!   in another format), with the engine's message saying what happened.
@@ -186,7 +187,8 @@ pub fn client_error(py: Python<'_>, err: ClientError) -> PyErr {
         ClientError::Resolve { .. }
         | ClientError::Refused { .. }
         | ClientError::Connect { .. }
-        | ClientError::ClientClosed { .. } => ("TTransportException", NOT_OPEN),
+        | ClientError::ClientClosed { .. }
+        | ClientError::NoInstances { .. } => ("TTransportException", NOT_OPEN),
         ClientError::ConnectTimeout { .. } | ClientError::Timeout { .. } => {
             ("TTransportException", TIMED_OUT)
         }

@@ -2,6 +2,9 @@
 //! message, sent and answered on a pooled connection with the GIL released, and the reply's
 //! result struct decoded; `python/thrifthive/client.py` builds the arguments and reads the
 //! result.
+//!
+//! A client of one address calls through one [`Pool`]; a client of a discovery URL
+//! (`etcd://`, `static://`, `dns://`) through [`Balanced`], a pool per instance.
 
 use std::sync::atomic::{AtomicI32, Ordering};
 
@@ -9,16 +12,25 @@ use pyo3::prelude::*;
 use pyo3::types::PyType;
 use thrifthive_wire::{Limits, MessageHeader, MessageType};
 
+use super::balanced::Balanced;
 use super::calls::{decode_result, encode_call};
-use super::options::Target;
+use super::discovery::follow;
+use super::options::{settings, Target};
 use super::pool::Pool;
 use crate::codec;
 use crate::errors::client_error;
 
-/// A thread-safe connection pool to one server, speaking one transport and protocol.
+/// Where calls go.
+enum Route {
+    One(Pool),
+    Balanced(Balanced),
+}
+
+/// A thread-safe connection pool to one server, or to each instance of a discovered service,
+/// speaking one transport and protocol.
 #[pyclass(frozen, module = "thrifthive._native")]
 pub struct RpcClient {
-    pool: Pool,
+    route: Route,
     protocol: codec::Protocol,
     limits: Limits,
     seqid: AtomicI32,
@@ -29,7 +41,7 @@ impl RpcClient {
     #[new]
     #[pyo3(signature = (
         address, *, transport = "buffered", protocol = "binary", timeout = None,
-        connect_timeout = 10.0,
+        connect_timeout = 10.0, balance = "p2c",
     ))]
     fn new(
         address: &str,
@@ -37,12 +49,22 @@ impl RpcClient {
         protocol: &str,
         timeout: Option<f64>,
         connect_timeout: f64,
+        balance: &str,
     ) -> PyResult<RpcClient> {
-        let target = Target::new(address, transport, protocol, timeout, connect_timeout)?;
+        let (route, options, codec) = if address.contains("://") {
+            let (options, codec) = settings(transport, protocol, timeout, connect_timeout)?;
+            let discovery = follow(address, balance)?;
+            let route = Route::Balanced(Balanced::new(discovery, options.clone()));
+            (route, options, codec)
+        } else {
+            let target = Target::new(address, transport, protocol, timeout, connect_timeout)?;
+            let route = Route::One(Pool::new(target.address, target.options.clone()));
+            (route, target.options, target.codec)
+        };
         Ok(RpcClient {
-            limits: target.options.limits,
-            pool: Pool::new(target.address, target.options),
-            protocol: target.codec,
+            limits: options.limits,
+            route,
+            protocol: codec,
             seqid: AtomicI32::new(0),
         })
     }
@@ -72,7 +94,10 @@ impl RpcClient {
         // Signal handlers (KeyboardInterrupt) run between waits, as in time.sleep.
         let check_signals = || Python::attach(|py| py.check_signals());
         let reply = py
-            .detach(|| self.pool.call(&request, check_signals))?
+            .detach(|| match &self.route {
+                Route::One(pool) => pool.call(&request, check_signals),
+                Route::Balanced(balanced) => balanced.call(&request, check_signals),
+            })?
             .map_err(|err| client_error(py, err))?;
         let (Some(reply), Some(result)) = (reply, result) else {
             return Ok(None);
@@ -82,6 +107,21 @@ impl RpcClient {
 
     /// Closes the idle connections; the next call opens a new one.
     fn close(&self) {
-        self.pool.close();
+        match &self.route {
+            Route::One(pool) => pool.close(),
+            Route::Balanced(balanced) => balanced.close(),
+        }
+    }
+
+    /// The addresses calls go to now: the instances discovered, or the one address.
+    fn addresses(&self) -> Vec<String> {
+        match &self.route {
+            Route::One(pool) => vec![pool.address().to_string()],
+            Route::Balanced(balanced) => balanced
+                .addresses()
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+        }
     }
 }
