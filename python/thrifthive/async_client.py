@@ -46,6 +46,7 @@ Rust ``Discovery``), each instance with a pool of its own (``_async_balanced``).
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Callable, Coroutine
 from types import TracebackType
 from typing import Any
@@ -162,49 +163,46 @@ def _bind(
 ) -> Callable[..., Coroutine[Any, Any, Any]]:
     args_class, result_class = method.args, method.result
     read = result_reader(method)
+    on: Callable[..., Coroutine[Any, Any, Any]]
 
     if result_class is None:
 
-        async def oneway_on(pool: Pool, call_args: Any) -> None:
+        async def oneway_on(pool: Pool, /, *args: Any, **kwargs: Any) -> None:
+            call_args = args_class(*args, **kwargs)
             (pool.pick() or await pool.connect(wire_name)).oneway(wire_name, call_args)
 
-        return named(_balanced(pool, oneway_on, args_class), method)
+        on = oneway_on
+    else:
 
-    async def call_on(pool: Pool, call_args: Any) -> Any:
-        conn = pool.pick() or await pool.connect(wire_name)
-        future, seqid = conn.request(wire_name, call_args, result_class, timeout)
-        try:
-            result = await future
-        except asyncio.CancelledError:
-            # Its reply, when it comes, is dropped; the other calls go on.
-            conn.pipeline.forget(seqid)
-            raise
-        return read(result)
+        async def call_on(pool: Pool, /, *args: Any, **kwargs: Any) -> Any:
+            call_args = args_class(*args, **kwargs)
+            conn = pool.pick() or await pool.connect(wire_name)
+            future, seqid = conn.request(wire_name, call_args, result_class, timeout)
+            try:
+                result = await future
+            except asyncio.CancelledError:
+                # Its reply, when it comes, is dropped; the other calls go on.
+                conn.pipeline.forget(seqid)
+                raise
+            return read(result)
 
-    return named(_balanced(pool, call_on, args_class), method)
+        on = call_on
+    return named(_route(pool, on), method)
 
 
-def _balanced(
-    pool: Pool | Balanced,
-    call_on: Callable[[Pool, Any], Coroutine[Any, Any, Any]],
-    args_class: Callable[..., Any],
+def _route(
+    pool: Pool | Balanced, on: Callable[..., Coroutine[Any, Any, Any]]
 ) -> Callable[..., Coroutine[Any, Any, Any]]:
-    """The call itself: on the one pool, or on the pool of the instance picked for it."""
+    """The call: on the one pool (bound with a partial, so a client of one address pays no
+    extra frame), or on the pool of the instance picked for it."""
     if isinstance(pool, Pool):
-        single = pool
-
-        async def call(*args: Any, **kwargs: Any) -> Any:
-            return await call_on(single, args_class(*args, **kwargs))
-
-        return call
-
+        return functools.partial(on, pool)
     balanced = pool
 
     async def balanced_call(*args: Any, **kwargs: Any) -> Any:
-        call_args = args_class(*args, **kwargs)
         picked = await balanced.pick()
         try:
-            return await call_on(balanced.pool(picked.address), call_args)
+            return await on(balanced.pool(picked.address), *args, **kwargs)
         finally:
             picked.release()
 
