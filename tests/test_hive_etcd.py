@@ -5,6 +5,7 @@ takes load, and calls keep flowing while etcd is down and after it returns."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -54,8 +55,9 @@ def test_a_server_registers_while_it_runs(etcd: Etcd) -> None:
 
 
 def test_a_server_keeps_serving_without_etcd_and_registers_when_it_comes(
-    tmp_path: Path,
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.INFO, logger="thrifthive")
     etcd = Etcd(tmp_path / "etcd")
     registry = f"etcd://{etcd.endpoint}/hive"
     server = thrifthive.Server(who.Who, Who("a"), port=0, registry=registry, name="who")
@@ -63,8 +65,10 @@ def test_a_server_keeps_serving_without_etcd_and_registers_when_it_comes(
     try:
         with thrifthive.Client(who.Who, f"127.0.0.1:{server.port}") as client:
             assert client.whoami() == "a"
+        wait_for("logged", lambda: caplog.text, lambda t: "cannot register in etcd" in t)
         etcd.start()
         wait_for("registered", lambda: etcd.keys("/hive/who/"), lambda k: len(k) == 1)
+        wait_for("logged", lambda: caplog.text, lambda t: "registered again" in t)
     finally:
         server.stop()
         etcd.stop()
@@ -77,7 +81,10 @@ def test_no_instance_is_a_clear_error() -> None:
         client.whoami()
 
 
-def test_three_instances_under_load_one_killed_one_added_etcd_stopped(etcd: Etcd) -> None:
+def test_three_instances_under_load_one_killed_one_added_etcd_stopped(
+    etcd: Etcd, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="thrifthive")
     registry = f"etcd://{etcd.endpoint}/hive"
     url = f"{registry}/who"
     instances = [Instance(registry, tag, TTL) for tag in "abc"]
@@ -123,11 +130,15 @@ def test_three_instances_under_load_one_killed_one_added_etcd_stopped(etcd: Etcd
             # etcd stops: calls keep flowing to the known instances.
             etcd.stop()
             assert set(calls(client, 8, 40)) == {"b", "c", "d"}
+            lost = "keeping the 3 known instances"
+            wait_for("logged", lambda: caplog.text, lambda t: lost in t)
+            assert set(calls(client, 8, 40)) == {"b", "c", "d"}
 
             # etcd returns: the client watches again and finds a new instance.
             etcd.start()
             instances.append(Instance(registry, "e", TTL))
             call_until(lambda tag: tag == "e", client.whoami)
+            assert "is back" in caplog.text
             assert set(calls(client, 8, 40)) == {"b", "c", "d", "e"}
     finally:
         for instance in instances:

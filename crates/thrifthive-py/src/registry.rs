@@ -32,6 +32,8 @@ impl Registration {
         metadata: &str,
         ttl: f64,
     ) -> PyResult<Registration> {
+        // Failures are logged (`thrifthive.registry`) and retried, never raised.
+        crate::server::logging::install();
         let metadata = serde_json::from_str(metadata)
             .map_err(|err| PyValueError::new_err(format!("metadata is no JSON: {err}")))?;
         let record = InstanceRecord {

@@ -12,8 +12,10 @@ use thrifthive_rpc::discovery::{Balance, Discovery as Source, Pick};
 
 use crate::errors::client_error;
 
-/// Follows a discovery URL and `balance`s calls across its instances.
+/// Follows a discovery URL and `balance`s calls across its instances; what it logs (etcd
+/// lost and back) goes to Python's `thrifthive.discovery` logger.
 pub fn follow(url: &str, balance: &str) -> PyResult<Source> {
+    crate::server::logging::install();
     let balance = balance
         .parse::<Balance>()
         .map_err(|err| PyValueError::new_err(err.to_string()))?;

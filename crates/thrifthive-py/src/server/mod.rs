@@ -12,7 +12,7 @@
 
 mod dispatch;
 mod handler;
-mod logging;
+pub(crate) mod logging;
 mod loop_queue;
 mod queue;
 mod router;
