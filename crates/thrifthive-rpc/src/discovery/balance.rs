@@ -134,6 +134,23 @@ mod tests {
     }
 
     #[test]
+    fn power_of_two_weighs_calls_in_flight_by_weight() {
+        let set = InstanceSet::default();
+        set.replace(vec![
+            (Address::tcp("127.0.0.1", 1), 1),
+            (Address::tcp("127.0.0.1", 4), 4),
+        ]);
+        // Two calls on the instance of weight 4 weigh less than none on the one of weight 1.
+        let held: Vec<Pick> = (0..4)
+            .filter_map(|_| set.pick(Balance::RoundRobin))
+            .filter(|p| p.address().to_string() == "127.0.0.1:4")
+            .collect();
+        assert_eq!(held.len(), 2);
+        let pick = set.pick(Balance::PowerOfTwo).unwrap();
+        assert_eq!(pick.address().to_string(), "127.0.0.1:4");
+    }
+
+    #[test]
     fn balance_names() {
         assert_eq!("round_robin".parse(), Ok(Balance::RoundRobin));
         assert_eq!("p2c".parse(), Ok(Balance::PowerOfTwo));
