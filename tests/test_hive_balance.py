@@ -127,13 +127,25 @@ def test_async_dns(servers: dict[str, thrifthive.Server], loop_runner: asyncio.R
 
 
 def test_an_instance_that_is_down_fails_its_calls_clearly(
-    servers: dict[str, thrifthive.Server],
+    servers: dict[str, thrifthive.Server], loop_runner: asyncio.Runner
 ) -> None:
     port = servers["a"].port
     servers["a"].stop(0.0)
-    client = thrifthive.Client(who.Who, f"static://127.0.0.1:{port}")
-    with pytest.raises(TTransportException, match="refused"):
+    url = f"static://127.0.0.1:{port}"
+    note = f"the call went to 127.0.0.1:{port}, an instance of {url}"
+    client = thrifthive.Client(who.Who, url)
+    with pytest.raises(TTransportException, match="refused") as raised:
         client.whoami()
+    assert raised.value.__notes__ == [note]
+
+    async def main() -> None:
+        async with thrifthive.AsyncClient(who.Who, url) as client:
+            with pytest.raises(TTransportException, match="refused") as raised:
+                await client.whoami()
+            assert raised.value.__notes__ == [note]
+            assert client.in_flight == 0
+
+    run(loop_runner, main())
 
 
 @pytest.mark.parametrize(

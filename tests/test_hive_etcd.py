@@ -111,7 +111,12 @@ def test_three_instances_under_load_one_killed_one_added_etcd_stopped(
             failed = [r for r in results if isinstance(r, Exception)]
             assert len(results) == 6
             assert len(failed) == 2, results
-            assert all(isinstance(f, TTransportException) for f in failed), failed
+            for failure in failed:
+                # Clearly: a transport error, noting the instance it was in flight on.
+                assert isinstance(failure, TTransportException), failed
+                assert failure.__notes__ == [
+                    f"the call went to {killed.address}, an instance of {url}"
+                ]
             assert sorted(r for r in results if isinstance(r, str)) == ["b", "b", "c", "c"]
             rr.close()
 

@@ -3,7 +3,9 @@
 :mod:`thrifthive.idl` compiles a ``.thrift`` file (and everything it includes) to its resolved
 IR, and ``thrifthive check`` reports problems rustc-style; :func:`load` turns IDL into a module
 of classes, enums, consts and service descriptors. :class:`Server` serves handlers;
-:class:`Client` (threads) and :class:`AsyncClient` (asyncio, pipelined) call services.
+:class:`Client` (threads) and :class:`AsyncClient` (asyncio, pipelined) call services, at one
+address or across the instances found at an ``etcd://``, ``static://`` or ``dns://`` URL, where
+``Server(registry="etcd://...")`` registers them (the hive).
 """
 
 from thrifthive import idl

@@ -55,9 +55,18 @@ from thrifthive import _native
 from thrifthive._async_balanced import Balanced
 from thrifthive._async_pool import Pool
 from thrifthive._calls import method_of, named, result_reader
+from thrifthive.exceptions import (
+    TApplicationException,
+    TProtocolException,
+    TTransportException,
+)
 from thrifthive.service import Method, Service
 
 __all__ = ["AsyncClient"]
+
+# The errors of a call itself (not the service's declared exceptions): a balanced client notes
+# which instance the call went to, as the blocking client does.
+_CALL_ERRORS = (TTransportException, TApplicationException, TProtocolException)
 
 
 class AsyncClient:
@@ -203,6 +212,9 @@ def _route(
         picked = await balanced.pick()
         try:
             return await on(balanced.pool(picked.address), *args, **kwargs)
+        except _CALL_ERRORS as exc:
+            exc.add_note(balanced.discovery.note(picked.address))
+            raise
         finally:
             picked.release()
 

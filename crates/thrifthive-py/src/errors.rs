@@ -48,6 +48,15 @@ create_exception!(
      of the first error."
 );
 
+/// `error` with `note` added (PEP 678: shown under the message in a traceback), if any.
+pub fn with_note(py: Python<'_>, error: PyErr, note: Option<&str>) -> PyErr {
+    if let Some(note) = note {
+        // add_note cannot fail on an exception instance; if it did, the error still stands.
+        let _ = error.value(py).call_method1("add_note", (note,));
+    }
+    error
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ThriftParseError", m.py().get_type::<ThriftParseError>())
 }

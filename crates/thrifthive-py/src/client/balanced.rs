@@ -11,7 +11,7 @@ use thrifthive_rpc::client::{ClientError, ClientOptions};
 use thrifthive_rpc::discovery::Discovery;
 use thrifthive_rpc::{Address, Message};
 
-use super::discovery::no_instances;
+use super::discovery::{instance_note, no_instances};
 use super::pool::Pool;
 
 pub struct Balanced {
@@ -31,18 +31,22 @@ impl Balanced {
     }
 
     /// [`Pool::call`] on the instance the balancing picks; a call made before the source's
-    /// first report waits for it up to the connect timeout.
+    /// first report waits for it up to the connect timeout. When the call fails, `failed_at`
+    /// says which instance it went to (see [`instance_note`]).
     pub fn call<E>(
         &self,
         request: &[u8],
         check: impl FnMut() -> Result<(), E>,
+        failed_at: &mut Option<String>,
     ) -> Result<Result<Option<Message>, ClientError>, E> {
         let Some(pick) = self.discovery.pick_wait(self.options.connect_timeout) else {
             return Ok(Err(no_instances(&self.discovery)));
         };
         let pool = self.pool(pick.address());
         let result = pool.call(request, check);
-        drop(pick);
+        if let Ok(Err(_)) = result {
+            *failed_at = Some(instance_note(pick.address(), &self.discovery));
+        }
         result
     }
 

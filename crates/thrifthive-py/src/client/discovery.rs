@@ -29,6 +29,14 @@ pub fn no_instances(source: &Source) -> ClientError {
     }
 }
 
+/// The note a failed call's exception gets: which instance the call went to.
+pub fn instance_note(address: &impl std::fmt::Display, source: &Source) -> String {
+    format!(
+        "the call went to {address}, an instance of {}",
+        source.source()
+    )
+}
+
 #[pyclass(frozen, module = "thrifthive._native")]
 pub struct Discovery {
     source: Source,
@@ -70,6 +78,11 @@ impl Discovery {
     #[getter]
     fn version(&self) -> u64 {
         self.source.version()
+    }
+
+    /// The note for an exception of a call that went to `address` (see `instance_note`).
+    fn note(&self, address: &str) -> String {
+        instance_note(&address, &self.source)
     }
 
     /// The `TTransportException` of a call made while no instance is known.

@@ -18,7 +18,7 @@ use super::discovery::follow;
 use super::options::{settings, Target};
 use super::pool::Pool;
 use crate::codec;
-use crate::errors::client_error;
+use crate::errors::{client_error, with_note};
 
 /// Where calls go.
 enum Route {
@@ -93,12 +93,14 @@ impl RpcClient {
         encode_call(&mut request, self.protocol, self.limits, header, args)?;
         // Signal handlers (KeyboardInterrupt) run between waits, as in time.sleep.
         let check_signals = || Python::attach(|py| py.check_signals());
+        // Which instance a failed call went to, when the client balances.
+        let mut failed_at = None;
         let reply = py
             .detach(|| match &self.route {
                 Route::One(pool) => pool.call(&request, check_signals),
-                Route::Balanced(balanced) => balanced.call(&request, check_signals),
+                Route::Balanced(balanced) => balanced.call(&request, check_signals, &mut failed_at),
             })?
-            .map_err(|err| client_error(py, err))?;
+            .map_err(|err| with_note(py, client_error(py, err), failed_at.as_deref()))?;
         let (Some(reply), Some(result)) = (reply, result) else {
             return Ok(None);
         };
