@@ -175,6 +175,46 @@ def test_async_client_follows_the_instances(etcd: Etcd, loop_runner: asyncio.Run
             server.stop(0.0)
 
 
+def test_async_client_with_an_instance_killed(etcd: Etcd, loop_runner: asyncio.Runner) -> None:
+    registry = f"etcd://{etcd.endpoint}/hive"
+    url = f"{registry}/who"
+    instances = [Instance(registry, tag, TTL) for tag in "ab"]
+    killed = instances[0]
+    try:
+
+        async def main() -> None:
+            async with thrifthive.AsyncClient(who.Who, url, balance="round_robin") as client:
+                everyone = {i.address for i in instances}
+                await asyncio.to_thread(
+                    wait_for, "two", lambda: set(client.addresses), everyone.__eq__
+                )
+                # Three calls in flight on each instance, then one is killed.
+                slow = [asyncio.ensure_future(client.slow(2.0)) for _ in range(6)]
+                await asyncio.sleep(1.0)
+                await asyncio.to_thread(killed.kill)
+                results = await asyncio.gather(*slow, return_exceptions=True)
+                failed = [r for r in results if isinstance(r, BaseException)]
+                assert [r for r in results if isinstance(r, str)] == ["b"] * 3
+                assert len(failed) == 3
+                for failure in failed:
+                    assert isinstance(failure, TTransportException), failed
+                    assert killed.address in failure.__notes__[0]
+                await asyncio.to_thread(
+                    wait_for,
+                    "the killed one gone",
+                    lambda: client.addresses,
+                    [instances[1].address].__eq__,
+                    GONE_WITHIN,
+                )
+                assert set(await asyncio.gather(*(client.whoami() for _ in range(20)))) == {"b"}
+                assert client.in_flight == 0
+
+        run(loop_runner, main())
+    finally:
+        for instance in instances:
+            instance.terminate()
+
+
 def calls(client: thrifthive.Client, threads: int, each: int) -> Counter[str]:
     """``threads`` threads making ``each`` calls; the tags that answered (all must)."""
     tags: Counter[str] = Counter()
