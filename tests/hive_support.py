@@ -4,8 +4,8 @@ processes so that a test can SIGKILL one."""
 
 from __future__ import annotations
 
+import base64
 import json
-import os
 import shutil
 import signal
 import subprocess
@@ -97,7 +97,6 @@ class Etcd:
 
     def keys(self, prefix: str) -> list[str]:
         """The keys under ``prefix``, through etcd's JSON gateway (a test's own view)."""
-        import base64
 
         def b64(text: str) -> str:
             return base64.b64encode(text.encode()).decode()
@@ -178,5 +177,4 @@ def call_until(predicate: Callable[[Any], bool], call: Callable[[], Any]) -> Any
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("PYTHONUNBUFFERED", "1")
     _serve(sys.argv[1:])
