@@ -51,3 +51,32 @@ fn instances(found: impl Iterator<Item = SocketAddr>) -> Vec<(Address, u32)> {
         .map(|a| (Address::tcp(a.ip().to_string(), a.port()), 1))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discovery::{Balance, Discovery};
+
+    #[test]
+    fn addresses_are_distinct_and_sorted() {
+        let found = ["127.0.0.2:1", "127.0.0.1:1", "127.0.0.2:1"].map(|a| a.parse().unwrap());
+        let list = instances(found.into_iter());
+        assert_eq!(
+            list,
+            [
+                (Address::tcp("127.0.0.1", 1), 1),
+                (Address::tcp("127.0.0.2", 1), 1)
+            ]
+        );
+    }
+
+    #[test]
+    fn localhost_resolves_to_loopback() {
+        let discovery = Discovery::new("dns://localhost:9", Balance::PowerOfTwo).unwrap();
+        let pick = discovery
+            .pick_wait(Duration::from_secs(5))
+            .expect("resolved");
+        assert!(matches!(pick.address(), Address::Tcp { host, port: 9 }
+            if host == "127.0.0.1" || host == "::1"));
+    }
+}
