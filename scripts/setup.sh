@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # `make setup`: everything the demo and the tests need, idempotent and quick when nothing changed.
-#   1. Debian packages thrift-compiler and libthrift-dev (interop peers), installed only when missing.
+#   1. Debian packages, installed only when missing: thrift-compiler and libthrift-dev (interop
+#      peers), etcd-server (the hive's registry, started by the tests), protobuf-compiler and
+#      libprotobuf-dev (protoc and its well-known .proto files, which the etcd-client crate's
+#      build runs).
 #   2. .venv at the repository root, with Python 3.11.
 #   3. requirements-dev.txt installed into .venv (again only when the file changes).
 #   4. The extension module thrifthive._native built and installed into .venv (again only when the
@@ -13,7 +16,7 @@ VENV=.venv
 STAMPS=.stamps
 PYTHON=${PYTHON:-python3.11}
 # libthrift-dev includes Boost headers but does not depend on libboost-dev, which the C++ peer needs.
-APT_PACKAGES=(thrift-compiler libthrift-dev libboost-dev)
+APT_PACKAGES=(thrift-compiler libthrift-dev libboost-dev etcd-server protobuf-compiler libprotobuf-dev)
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }

@@ -5,7 +5,9 @@ IR, and ``thrifthive check`` reports problems rustc-style; :func:`load` turns ID
 of classes, enums, consts and service descriptors; ``thrifthive gen`` writes the same as a typed
 package (:mod:`thrifthive.gen`), and ``thrifthive stubs`` the ``.pyi`` files of ``load()``'s
 modules. :class:`Server` serves handlers; :class:`Client` (threads) and :class:`AsyncClient`
-(asyncio, pipelined) call services.
+(asyncio, pipelined) call services, at one address or across the instances found at an
+``etcd://``, ``static://`` or ``dns://`` URL, where ``Server(registry="etcd://...")`` registers
+them (the hive).
 """
 
 from thrifthive import idl

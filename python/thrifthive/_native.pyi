@@ -11,10 +11,13 @@ __all__ = [
     "ClientTarget",
     "Compilation",
     "Diagnostic",
+    "Discovery",
     "Limits",
     "NativeServer",
     "Note",
+    "Picked",
     "Pipeline",
+    "Registration",
     "Reply",
     "Route",
     "Router",
@@ -192,7 +195,8 @@ def decode_message(
 
 @final
 class RpcClient:
-    """A thread-safe pool of connections to one server (``thrifthive.Client``'s engine)."""
+    """A thread-safe pool of connections to one server, or to each instance of a discovered
+    service (``thrifthive.Client``'s engine)."""
 
     def __new__(
         cls,
@@ -208,6 +212,7 @@ class RpcClient:
         tls_cert: str | os.PathLike[str] | None = None,
         tls_key: str | os.PathLike[str] | None = None,
         tls_server_name: str | None = None,
+        balance: str = "p2c",
     ) -> RpcClient: ...
     def call(
         self,
@@ -217,6 +222,47 @@ class RpcClient:
         headers: dict[str, str] | None = None,
     ) -> _T | None: ...
     def close(self) -> None: ...
+    def addresses(self) -> list[str]: ...
+
+@final
+class Discovery:
+    """A service's instances as a discovery URL reports them, and the choice per call."""
+
+    def __new__(cls, url: str, *, balance: str = "p2c") -> Discovery: ...
+    def pick(self) -> Picked | None: ...
+    def pick_wait(self, timeout: float) -> Picked | None: ...
+    def addresses(self) -> list[str]: ...
+    @property
+    def version(self) -> int: ...
+    def note(self, address: str) -> str: ...
+    def no_instances_error(self) -> BaseException: ...
+
+@final
+class Picked:
+    """The instance a call goes to, counted in flight on it until ``release()``."""
+
+    @property
+    def address(self) -> str: ...
+    def release(self) -> None: ...
+
+@final
+class Registration:
+    """A server instance registered in etcd under a kept-alive lease."""
+
+    def __new__(
+        cls,
+        url: str,
+        name: str,
+        id: str,
+        address: str,
+        *,
+        weight: int = 1,
+        metadata: str = "{}",
+        ttl: float = 5.0,
+    ) -> Registration: ...
+    @property
+    def key(self) -> str: ...
+    def stop(self, timeout: float = 2.0) -> None: ...
 
 @final
 class ClientTarget:

@@ -37,20 +37,30 @@ Timeouts: ``timeout=`` bounds every call; ``client.with_timeout(s)`` is the same
 another bound; ``asyncio.wait_for`` and ``asyncio.timeout`` work as well. A call that times out
 or is cancelled leaves the connection and the other calls alone: its late reply is read and
 dropped.
+
+Discovery: with ``"etcd://..."``, ``"static://..."`` or ``"dns://..."`` instead of an address,
+calls are balanced across the instances exactly as :class:`~thrifthive.Client` does (the same
+Rust ``Discovery``), each instance with a pool of its own (``_async_balanced``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Callable, Coroutine
 from types import TracebackType
 from typing import Any, TypedDict
 
 from thrifthive import _native
+from thrifthive._async_balanced import Balanced
 from thrifthive._async_connection import Connection
 from thrifthive._async_pool import Pool
 from thrifthive._calls import method_of, named, result_reader
-from thrifthive.exceptions import TTransportException
+from thrifthive.exceptions import (
+    TApplicationException,
+    TProtocolException,
+    TTransportException,
+)
 from thrifthive.service import Method, Service
 
 __all__ = ["AsyncClient", "AsyncClientOptions"]
@@ -66,17 +76,24 @@ class AsyncClientOptions(TypedDict, total=False):
     connect_timeout: float
     service_name: str | None
     connections: int
+    balance: str
+
+
+# The errors of a call itself (not the service's declared exceptions): a balanced client notes
+# which instance the call went to, as the blocking client does.
+_CALL_ERRORS = (TTransportException, TApplicationException, TProtocolException)
 
 
 class AsyncClient:
     """An asyncio client of ``service`` at ``address``: ``"host:port"``, ``"[::1]:port"`` or
-    ``"unix:/path"``.
+    ``"unix:/path"``; or of its instances discovered at a URL, balanced as ``balance`` says
+    (see :class:`~thrifthive.Client`).
 
     ``transport``, ``protocol``, ``connect_timeout`` and ``service_name`` are
     :class:`~thrifthive.Client`'s. ``timeout`` bounds each call, in seconds (None: no bound).
-    ``connections`` is the most connections the client opens, each with any number of calls
-    in flight. The client connects on its first call, in the running loop, and must then be
-    used from that loop.
+    ``connections`` is the most connections the client opens (to each instance), each with
+    any number of calls in flight. The client connects on its first call, in the running
+    loop, and must then be used from that loop.
     """
 
     def __init__(
@@ -90,20 +107,32 @@ class AsyncClient:
         connect_timeout: float = 10.0,
         service_name: str | None = None,
         connections: int = 1,
+        balance: str = "p2c",
     ) -> None:
         if connections < 1:
             raise ValueError(f"connections must be at least 1, got {connections}")
-        target = _native.ClientTarget(
-            address,
-            transport=transport,
-            protocol=protocol,
-            timeout=timeout,
-            connect_timeout=connect_timeout,
-        )
+
+        def target(address: str) -> _native.ClientTarget:
+            return _native.ClientTarget(
+                address,
+                transport=transport,
+                protocol=protocol,
+                timeout=timeout,
+                connect_timeout=connect_timeout,
+            )
+
         self.service = service
         self.address = address
-        self.timeout = target.timeout
-        self._pool = Pool(target, connections)
+        self._pool: Pool | Balanced
+        if "://" in address:
+            discovery = _native.Discovery(address, balance=balance)
+            self._pool = Balanced(discovery, target, connections, connect_timeout)
+            # Checks the options now, as a client of one address does.
+            self.timeout = target("127.0.0.1:1").timeout
+        else:
+            single = target(address)
+            self._pool = Pool(single, connections)
+            self.timeout = single.timeout
         self._prefix = f"{service_name}:" if service_name else ""
 
     def __getattr__(self, name: str) -> Callable[..., Coroutine[Any, Any, Any]]:
@@ -119,6 +148,14 @@ class AsyncClient:
         view.service, view.address, view.timeout = self.service, self.address, timeout
         view._pool, view._prefix = self._pool, self._prefix
         return view
+
+    @property
+    def addresses(self) -> list[str]:
+        """Where calls go now: the instances discovered, or the one address."""
+        pool = self._pool
+        if isinstance(pool, Balanced):
+            return pool.discovery.addresses()
+        return [pool.target.address]
 
     @property
     def in_flight(self) -> int:
@@ -146,32 +183,57 @@ class AsyncClient:
 
 
 def _bind(
-    pool: Pool, wire_name: str, method: Method, timeout: float | None
+    pool: Pool | Balanced, wire_name: str, method: Method, timeout: float | None
 ) -> Callable[..., Coroutine[Any, Any, Any]]:
     args_class, result_class = method.args, method.result
     read = result_reader(method)
+    on: Callable[..., Coroutine[Any, Any, Any]]
 
     if result_class is None:
 
-        async def oneway(*args: Any, **kwargs: Any) -> None:
+        async def oneway_on(pool: Pool, /, *args: Any, **kwargs: Any) -> None:
             call_args = args_class(*args, **kwargs)
             (await _writable(pool, wire_name)).oneway(wire_name, call_args)
 
-        return named(oneway, method)
+        on = oneway_on
+    else:
 
-    async def call(*args: Any, **kwargs: Any) -> Any:
-        call_args = args_class(*args, **kwargs)
-        conn = await _writable(pool, wire_name)
-        future, seqid = conn.request(wire_name, call_args, result_class, timeout)
+        async def call_on(pool: Pool, /, *args: Any, **kwargs: Any) -> Any:
+            call_args = args_class(*args, **kwargs)
+            conn = await _writable(pool, wire_name)
+            future, seqid = conn.request(wire_name, call_args, result_class, timeout)
+            try:
+                result = await future
+            except asyncio.CancelledError:
+                # Its reply, when it comes, is dropped; the other calls go on.
+                conn.pipeline.forget(seqid)
+                raise
+            return read(result)
+
+        on = call_on
+    return named(_route(pool, on), method)
+
+
+def _route(
+    pool: Pool | Balanced, on: Callable[..., Coroutine[Any, Any, Any]]
+) -> Callable[..., Coroutine[Any, Any, Any]]:
+    """The call: on the one pool (bound with a partial, so a client of one address pays no
+    extra frame), or on the pool of the instance picked for it."""
+    if isinstance(pool, Pool):
+        return functools.partial(on, pool)
+    balanced = pool
+
+    async def balanced_call(*args: Any, **kwargs: Any) -> Any:
+        picked = await balanced.pick()
         try:
-            result = await future
-        except asyncio.CancelledError:
-            # Its reply, when it comes, is dropped; the other calls go on.
-            conn.pipeline.forget(seqid)
+            return await on(balanced.pool(picked.address), *args, **kwargs)
+        except _CALL_ERRORS as exc:
+            exc.add_note(balanced.discovery.note(picked.address))
             raise
-        return read(result)
+        finally:
+            picked.release()
 
-    return named(call, method)
+    return balanced_call
 
 
 async def _writable(pool: Pool, wire_name: str) -> Connection:

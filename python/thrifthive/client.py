@@ -27,6 +27,12 @@ One client may be shared by any number of threads: each call in flight at once g
 connection of its own from a pool (measured faster than one locked connection). A call that
 breaks its connection (a timeout, a reset, a server restart) fails and drops it; the next call
 opens a new one. Calls are never retried, since a failed call may have run on the server.
+
+Discovery: given ``"etcd://host:port/prefix/name"``, ``"static://h1:p1,h2:p2"`` or
+``"dns://name:port"`` instead of an address, the client follows that source's instances (the
+set is kept in Rust and shared with nothing else of the client's) and sends each call to one of
+them: by default the less loaded of two drawn at random (power of two choices on calls in
+flight), with ``balance="round_robin"`` each in turn. Each instance has a pool of its own.
 """
 
 from __future__ import annotations
@@ -60,6 +66,7 @@ class ClientOptions(TypedDict, total=False):
     tls_cert: str | os.PathLike[str] | None
     tls_key: str | os.PathLike[str] | None
     tls_server_name: str | None
+    balance: str
 
 
 # What an HTTP header name may be (RFC 9110's token).
@@ -69,7 +76,10 @@ _HTTP_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 class Client:
     """A client of ``service`` at ``address``: ``"host:port"``, ``"[::1]:port"``,
     ``"unix:/path"``, or ``"http://host:port/path"`` (``https://`` with TLS) for Thrift over
-    HTTP (each call a POST; ``headers`` become HTTP headers).
+    HTTP (each call a POST; ``headers`` become HTTP headers); or of its instances discovered at
+    ``"etcd://host:port/prefix/name"``, ``"static://host:port,host:port"`` or
+    ``"dns://name:port"``, balanced as ``balance`` says (``"p2c"``, the default, or
+    ``"round_robin"``).
 
     ``transport`` is ``"buffered"`` (the default, what Apache's and thriftpy2's Python servers
     expect), ``"framed"`` or ``"header"`` (THeader), and ``"http"`` for an http:// address;
@@ -103,6 +113,7 @@ class Client:
         tls_cert: str | os.PathLike[str] | None = None,
         tls_key: str | os.PathLike[str] | None = None,
         tls_server_name: str | None = None,
+        balance: str = "p2c",
     ) -> None:
         self.service = service
         self.address = address
@@ -128,6 +139,7 @@ class Client:
             tls_cert=tls_cert,
             tls_key=tls_key,
             tls_server_name=tls_server_name,
+            balance=balance,
         )
         self._prefix = f"{service_name}:" if service_name else ""
         self._headers: dict[str, str] | None = None
@@ -170,6 +182,11 @@ class Client:
         # Cached on the instance: the next lookup does not come here.
         setattr(self, name, call)
         return call
+
+    @property
+    def addresses(self) -> list[str]:
+        """Where calls go now: the instances discovered, or the one address."""
+        return self._native.addresses()
 
     def close(self) -> None:
         """Closes the idle connections. The client stays usable: a later call reconnects."""

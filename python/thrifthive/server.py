@@ -32,6 +32,7 @@ from typing import Any, Literal
 
 from thrifthive import context
 from thrifthive._native import NativeServer, Route, Router
+from thrifthive._registry import Registry
 from thrifthive._server_asyncio import LoopThread, Watch
 from thrifthive._server_workers import serve_forked
 from thrifthive.health import SERVICE_NAME as HEALTH_SERVICE
@@ -137,6 +138,12 @@ class Server:
     process's call metrics (``thrifthive.metrics``) for Prometheus at
     ``http://host:metrics_port/metrics``. Every server also answers the health service
     (``thrifthive.health``; :meth:`set_serving`).
+
+    ``registry="etcd://host:port/prefix"`` registers the running server in the hive as an
+    instance of ``name`` (the service's name by default), with ``weight`` and ``metadata``
+    (a JSON-able mapping), under a lease of ``registry_ttl`` seconds kept alive while it runs;
+    clients reach it at ``etcd://host:port/prefix/name``. It registers ``host:port`` unless
+    ``advertise`` says where clients reach it. See ``thrifthive._registry``.
     """
 
     def __init__(
@@ -162,8 +169,18 @@ class Server:
         tls_key: str | os.PathLike[str] | None = None,
         tls_client_ca: str | os.PathLike[str] | None = None,
         metrics_port: int | None = None,
+        registry: str | None = None,
+        name: str | None = None,
+        weight: int = 1,
+        metadata: Mapping[str, Any] | None = None,
+        registry_ttl: float = 5.0,
+        advertise: str | None = None,
     ) -> None:
         self._table, served = _routes(service, handler, services, default)
+        self.registry: Registry | None = None
+        if registry is not None:
+            name = name or default or served[0]
+            self.registry = Registry(registry, name, weight, metadata, registry_ttl, advertise)
         self.health = HealthState(served)
         _add_health(self._table, self.health)
         self.host = host
@@ -254,6 +271,8 @@ class Server:
                     self._loop_thread = LoopThread()
                     loop = self._loop_thread.loop
                 self._watch = Watch(self._native, loop)
+            if self.registry is not None:
+                self.registry.start(self.host, self.port)
         except BaseException:
             self.stop(0.0)
             raise
@@ -263,6 +282,9 @@ class Server:
     def stop(self, grace: float = 5.0) -> None:
         """Stops accepting, lets the calls already read finish within ``grace`` seconds, then
         closes every connection and joins the threads. Does nothing if not running."""
+        if self.registry is not None:
+            # First, so that clients stop sending calls while the ones in flight finish.
+            self.registry.stop()
         native, self._native = self._native, None
         try:
             if native is not None:

@@ -23,7 +23,8 @@
 //!   `INVALID_MESSAGE_TYPE`;
 //! - a reply that cannot be read, or a request that cannot be: `TProtocolException`;
 //! - everything else: `TTransportException(type, message)`, `type` being `NOT_OPEN` (cannot
-//!   connect: refused, unresolvable, unreachable; or the client closed under the call),
+//!   connect: refused, unresolvable, unreachable, no instance discovered; or the client closed
+//!   under the call),
 //!   `TIMED_OUT` (connecting or the call),
 //!   `END_OF_FILE` (closed by the server) or `UNKNOWN` (a reset, a reply that is not Thrift or
 //!   in another format), with the engine's message saying what happened.
@@ -46,6 +47,15 @@ create_exception!(
      `thrifthive.Diagnostic`), `warnings` (the warnings), and `file`, `line`, `column`, `snippet`\n\
      of the first error."
 );
+
+/// `error` with `note` added (PEP 678: shown under the message in a traceback), if any.
+pub fn with_note(py: Python<'_>, error: PyErr, note: Option<&str>) -> PyErr {
+    if let Some(note) = note {
+        // add_note cannot fail on an exception instance; if it did, the error still stands.
+        let _ = error.value(py).call_method1("add_note", (note,));
+    }
+    error
+}
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ThriftParseError", m.py().get_type::<ThriftParseError>())
@@ -186,7 +196,8 @@ pub fn client_error(py: Python<'_>, err: ClientError) -> PyErr {
         ClientError::Resolve { .. }
         | ClientError::Refused { .. }
         | ClientError::Connect { .. }
-        | ClientError::ClientClosed { .. } => ("TTransportException", NOT_OPEN),
+        | ClientError::ClientClosed { .. }
+        | ClientError::NoInstances { .. } => ("TTransportException", NOT_OPEN),
         ClientError::ConnectTimeout { .. } | ClientError::Timeout { .. } => {
             ("TTransportException", TIMED_OUT)
         }

@@ -6,7 +6,9 @@
 //! - [`idl`]: compiling IDL files to the resolved IR, with the GIL released.
 //! - [`codec`]: the object codec, Python objects to Thrift bytes and back.
 //! - [`server`]: the RPC server engine serving Python handlers.
-//! - [`client`]: the RPC client and the load generator.
+//! - [`client`]: the RPC clients (over one address or a discovered service) and the load
+//!   generator.
+//! - [`registry`]: a server's registration in etcd.
 
 use pyo3::prelude::*;
 
@@ -15,6 +17,7 @@ mod codec;
 mod diagnostics;
 mod errors;
 mod idl;
+mod registry;
 mod server;
 
 #[pymodule]
@@ -26,5 +29,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     codec::register(m)?;
     server::register(m)?;
     client::register(m)?;
+    registry::register(m)?;
     Ok(())
 }

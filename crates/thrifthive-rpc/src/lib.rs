@@ -5,6 +5,8 @@
 //!   is handed to a [`Dispatch`], which the Python bridge implements.
 //! - [`client`]: a client connection, async and blocking.
 //! - [`loadgen`]: the closed-loop load generator behind `thrifthive bench`.
+//! - [`discovery`] / [`registry`]: the hive: finding a service's instances (etcd, a static
+//!   list, DNS) and balancing calls across them; registering a server in etcd.
 //! - [`metrics`]: call counters and latency histograms, and their `/metrics` page.
 //!
 //! Messages travel as their encoded bytes ([`Message`]); encoding arguments and results is the
@@ -16,6 +18,7 @@
 
 pub mod client;
 pub mod detect;
+pub mod discovery;
 mod dispatch;
 mod exception;
 mod format;
@@ -27,6 +30,7 @@ mod message;
 pub mod metrics;
 mod net;
 mod outbound;
+pub mod registry;
 mod scan;
 pub mod server;
 pub mod tls;

@@ -2,6 +2,9 @@
 //! message, sent and answered on a pooled connection with the GIL released, and the reply's
 //! result struct decoded; `python/thrifthive/client.py` builds the arguments and reads the
 //! result.
+//!
+//! A client of one address calls through one [`Pool`]; a client of a discovery URL
+//! (`etcd://`, `static://`, `dns://`) through [`Balanced`], a pool per instance.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicI32, Ordering};
@@ -12,16 +15,25 @@ use pyo3::types::{PyDict, PyType};
 use thrifthive_rpc::header::{InfoHeaders, Transform};
 use thrifthive_wire::{Limits, MessageHeader, MessageType};
 
+use super::balanced::Balanced;
 use super::calls::{decode_result, encode_call};
-use super::options::{Target, TlsArgs};
+use super::discovery::{follow, is_discovery_url};
+use super::options::{settings, Target, TlsArgs};
 use super::pool::Pool;
 use crate::codec;
-use crate::errors::client_error;
+use crate::errors::{client_error, with_note};
 
-/// A thread-safe connection pool to one server, speaking one transport and protocol.
+/// Where calls go.
+enum Route {
+    One(Pool),
+    Balanced(Balanced),
+}
+
+/// A thread-safe connection pool to one server, or to each instance of a discovered service,
+/// speaking one transport and protocol.
 #[pyclass(frozen, module = "thrifthive._native")]
 pub struct RpcClient {
-    pool: Pool,
+    route: Route,
     protocol: codec::Protocol,
     limits: Limits,
     seqid: AtomicI32,
@@ -33,7 +45,7 @@ impl RpcClient {
     #[pyo3(signature = (
         address, *, transport = "buffered", protocol = "binary", timeout = None,
         connect_timeout = 10.0, compression = None, tls = false, tls_ca = None, tls_cert = None,
-        tls_key = None, tls_server_name = None,
+        tls_key = None, tls_server_name = None, balance = "p2c",
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -48,21 +60,37 @@ impl RpcClient {
         tls_cert: Option<PathBuf>,
         tls_key: Option<PathBuf>,
         tls_server_name: Option<&str>,
+        balance: &str,
     ) -> PyResult<RpcClient> {
-        let mut target = Target::new(address, transport, protocol, timeout, connect_timeout)?;
-        if tls {
-            target = target.with_tls(TlsArgs {
-                ca: tls_ca,
-                cert: tls_cert,
-                key: tls_key,
-                server_name: tls_server_name,
-            })?;
-        }
-        target.options.transforms = transforms(transport, compression)?;
+        let (route, options, codec) = if is_discovery_url(address) {
+            if tls {
+                return Err(PyValueError::new_err(
+                    "TLS to discovered instances is not supported yet: give one address",
+                ));
+            }
+            let (mut options, codec) = settings(transport, protocol, timeout, connect_timeout)?;
+            options.transforms = transforms(transport, compression)?;
+            let discovery = follow(address, balance)?;
+            let route = Route::Balanced(Balanced::new(discovery, options.clone()));
+            (route, options, codec)
+        } else {
+            let mut target = Target::new(address, transport, protocol, timeout, connect_timeout)?;
+            if tls {
+                target = target.with_tls(TlsArgs {
+                    ca: tls_ca,
+                    cert: tls_cert,
+                    key: tls_key,
+                    server_name: tls_server_name,
+                })?;
+            }
+            target.options.transforms = transforms(transport, compression)?;
+            let route = Route::One(Pool::new(target.address, target.options.clone()));
+            (route, target.options, target.codec)
+        };
         Ok(RpcClient {
-            limits: target.options.limits,
-            pool: Pool::new(target.address, target.options),
-            protocol: target.codec,
+            limits: options.limits,
+            route,
+            protocol: codec,
             seqid: AtomicI32::new(0),
         })
     }
@@ -93,9 +121,16 @@ impl RpcClient {
         encode_call(&mut request, self.protocol, self.limits, header, args)?;
         // Signal handlers (KeyboardInterrupt) run between waits, as in time.sleep.
         let check_signals = || Python::attach(|py| py.check_signals());
+        // Which instance a failed call went to, when the client balances.
+        let mut failed_at = None;
         let reply = py
-            .detach(|| self.pool.call(&request, &info, check_signals))?
-            .map_err(|err| client_error(py, err))?;
+            .detach(|| match &self.route {
+                Route::One(pool) => pool.call(&request, &info, check_signals),
+                Route::Balanced(balanced) => {
+                    balanced.call(&request, &info, check_signals, &mut failed_at)
+                }
+            })?
+            .map_err(|err| with_note(py, client_error(py, err), failed_at.as_deref()))?;
         let (Some(reply), Some(result)) = (reply, result) else {
             return Ok(None);
         };
@@ -104,7 +139,22 @@ impl RpcClient {
 
     /// Closes the idle connections; the next call opens a new one.
     fn close(&self) {
-        self.pool.close();
+        match &self.route {
+            Route::One(pool) => pool.close(),
+            Route::Balanced(balanced) => balanced.close(),
+        }
+    }
+
+    /// The addresses calls go to now: the instances discovered, or the one address.
+    fn addresses(&self) -> Vec<String> {
+        match &self.route {
+            Route::One(pool) => vec![pool.address().to_string()],
+            Route::Balanced(balanced) => balanced
+                .addresses()
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+        }
     }
 }
 

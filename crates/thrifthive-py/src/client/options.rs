@@ -41,46 +41,57 @@ impl Target {
         let address = address
             .parse::<Address>()
             .map_err(|err| PyValueError::new_err(err.to_string()))?;
-        let transport = match transport {
-            "buffered" => Transport::Buffered,
-            "framed" => Transport::Framed,
-            "header" => Transport::Header,
-            "http" => Transport::Http,
-            _ => {
-                return Err(PyValueError::new_err(format!(
-                    "unknown transport {transport:?}: use \"buffered\", \"framed\", \"header\" \
-                     or \"http\""
-                )))
-            }
-        };
-        if (transport == Transport::Http) != http_path.is_some() {
+        let (mut options, codec) = settings(transport, protocol, timeout, connect_timeout)?;
+        if (options.format.transport == Transport::Http) != http_path.is_some() {
             return Err(PyValueError::new_err(
                 "HTTP goes with an http:// or https:// address: \
                  Client(service, \"http://host:port/path\")",
             ));
         }
-        let (wire, codec) = match protocol {
-            "binary" => (Protocol::Binary, codec::Protocol::Binary),
-            "compact" => (Protocol::Compact, codec::Protocol::Compact),
-            _ => {
-                return Err(PyValueError::new_err(format!(
-                    "unknown protocol {protocol:?}: use \"binary\" or \"compact\""
-                )))
-            }
-        };
-        let options = ClientOptions {
-            format: WireFormat::new(transport, wire),
-            timeout: timeout.map(|t| seconds("timeout", t)).transpose()?,
-            connect_timeout: seconds("connect_timeout", connect_timeout)?,
-            http_path: http_path.unwrap_or_else(|| "/".to_owned()),
-            ..ClientOptions::default()
-        };
+        options.http_path = http_path.unwrap_or_else(|| "/".to_owned());
         Ok(Target {
             address,
             options,
             codec,
         })
     }
+}
+
+/// The engine's options and the codec's protocol, from their Python form.
+pub fn settings(
+    transport: &str,
+    protocol: &str,
+    timeout: Option<f64>,
+    connect_timeout: f64,
+) -> PyResult<(ClientOptions, codec::Protocol)> {
+    let transport = match transport {
+        "buffered" => Transport::Buffered,
+        "framed" => Transport::Framed,
+        "header" => Transport::Header,
+        "http" => Transport::Http,
+        _ => {
+            return Err(PyValueError::new_err(format!(
+                "unknown transport {transport:?}: use \"buffered\", \"framed\", \"header\" \
+                 or \"http\""
+            )))
+        }
+    };
+    let (wire, codec) = match protocol {
+        "binary" => (Protocol::Binary, codec::Protocol::Binary),
+        "compact" => (Protocol::Compact, codec::Protocol::Compact),
+        _ => {
+            return Err(PyValueError::new_err(format!(
+                "unknown protocol {protocol:?}: use \"binary\" or \"compact\""
+            )))
+        }
+    };
+    let options = ClientOptions {
+        format: WireFormat::new(transport, wire),
+        timeout: timeout.map(|t| seconds("timeout", t)).transpose()?,
+        connect_timeout: seconds("connect_timeout", connect_timeout)?,
+        ..ClientOptions::default()
+    };
+    Ok((options, codec))
 }
 
 /// A positive, finite number of seconds.

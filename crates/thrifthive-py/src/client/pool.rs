@@ -52,6 +52,10 @@ impl Pool {
         result
     }
 
+    pub fn address(&self) -> &Address {
+        &self.address
+    }
+
     /// Closes the idle connections; calls in flight keep theirs until they return.
     pub fn close(&self) {
         self.idle().clear();

@@ -13,7 +13,7 @@
 mod context;
 mod dispatch;
 mod handler;
-mod logging;
+pub(crate) mod logging;
 mod loop_queue;
 mod queue;
 mod router;

@@ -113,6 +113,10 @@ pub enum ClientError {
     ClientClosed {
         method: MethodName,
     },
+    /// A discovering client knows no instance of the service to call.
+    NoInstances {
+        source: String,
+    },
     /// The server answered with a TApplicationException.
     Application(ApplicationException),
     /// The request handed to the client has no readable message header; nothing was sent.
@@ -142,6 +146,7 @@ impl ClientError {
             ClientError::WrongMethodName { .. } => "wrong method name",
             ClientError::UnknownSequenceId { .. } => "unknown sequence id",
             ClientError::ClientClosed { .. } => "client closed",
+            ClientError::NoInstances { .. } => "no instances",
             ClientError::UnexpectedMessageType { .. } => "unexpected message type",
             ClientError::Application(exception) => {
                 return Cow::Owned(format!("TApplicationException {}", exception.kind))
@@ -285,6 +290,11 @@ impl fmt::Display for ClientError {
             ClientError::ClientClosed { method } => write!(
                 f,
                 "the client was closed while the call to {method} was in flight"
+            ),
+            ClientError::NoInstances { source } => write!(
+                f,
+                "no instance of the service is known at {source}: none is registered, or \
+                 the registry could not be reached yet"
             ),
             ClientError::UnexpectedMessageType { method, got } => write!(
                 f,
