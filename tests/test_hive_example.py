@@ -25,6 +25,12 @@ def test_the_example_hive_runs_its_session_and_stops() -> None:
         "profile alice -> alice <alice@example.com>, ACTIVE, orders: 2 x book, 1 x lamp",
     ]:
         assert line in out.splitlines(), f"missing {line!r} in:\n{out}"
-    assert " users: createUser InvalidRequest x1, createUser OK x2" in out
-    for name in ("users", "orders", "edge"):
-        assert f"{name:>6} stopped (exit status 0)" in out
+    assert "users are found at static://127.0.0.1:" in out
+    # Both users instances got calls (balanced), and what edge handled is the session.
+    counted = {line.split(":", 1)[0].strip(): line for line in out.splitlines() if " x" in line}
+    assert {"users-1", "users-2", "orders", "edge"} <= set(counted), out
+    assert counted["edge"].endswith(
+        "buy NotFound x1, buy OK x3, profile OK x1, signUp InvalidRequest x1, signUp OK x2"
+    )
+    for label in ("users-1", "users-2", "orders", "edge"):
+        assert f"{label:>7} stopped (exit status 0)" in out

@@ -1,10 +1,17 @@
-"""``python -m examples.hive`` (what ``make demo`` runs): starts the hive — users, orders and
-edge, each a thrifthive.Server in a process of its own on 127.0.0.1, SQLite in a temporary
-directory — waits until each answers its health check, runs a scripted session against the edge
-that prints what happens, then stops every service gracefully (SIGTERM) and exits."""
+"""``python -m examples.hive [--etcd HOST:PORT]`` (what ``make demo`` runs): starts the hive —
+two instances of users, one of orders and one of edge, each a thrifthive.Server in a process of
+its own on 127.0.0.1, SQLite in a temporary directory — waits until each answers its health
+check, runs a scripted session against the edge that prints what happens, then stops every
+service gracefully (SIGTERM) and exits.
+
+The services find each other by static discovery (``static://`` lists of the instances'
+addresses); given an etcd address, they register there and find each other through it
+(``etcd://HOST:PORT/hive/users``) instead. Calls to users are balanced across its two
+instances (power of two choices)."""
 
 from __future__ import annotations
 
+import argparse
 import re
 import socket
 import subprocess
@@ -35,8 +42,9 @@ def free_port() -> int:
 class Service:
     """A service of the hive running in a child process."""
 
-    def __init__(self, name: str, *args: str) -> None:
+    def __init__(self, name: str, label: str, *args: str) -> None:
         self.name = name
+        self.label = label
         self.port = free_port()
         self.metrics_port = free_port()
         self.address = f"127.0.0.1:{self.port}"
@@ -67,25 +75,35 @@ class Service:
         return self.process.wait(timeout=30)
 
 
+def where(name: str, instances: list[Service], etcd: str | None) -> str:
+    """How the others reach `name`: through etcd, or a static list of its instances."""
+    if etcd is not None:
+        return f"etcd://{etcd}/hive/{name}"
+    return "static://" + ",".join(instance.address for instance in instances)
+
+
 @contextmanager
-def hive(data: Path) -> Iterator[dict[str, Service]]:
+def hive(data: Path, etcd: str | None) -> Iterator[dict[str, Service]]:
     services: dict[str, Service] = {}
+    registry = ["--registry", f"etcd://{etcd}/hive"] if etcd else []
     try:
-        services["users"] = Service("users", "--data", str(data))
+        for label in ("users-1", "users-2"):
+            services[label] = Service("users", label, "--data", str(data), *registry)
+        users = where("users", [services["users-1"], services["users-2"]], etcd)
         services["orders"] = Service(
-            "orders", "--data", str(data), "--users", services["users"].address
+            "orders", "orders", "--data", str(data), "--users", users, *registry
         )
-        services["edge"] = Service(
-            "edge", "--users", services["users"].address, "--orders", services["orders"].address
-        )
+        orders = where("orders", [services["orders"]], etcd)
+        services["edge"] = Service("edge", "edge", "--users", users, "--orders", orders, *registry)
         for service in services.values():
             service.wait_serving()
-            say(f"{service.name:>6} serving on {service.address}")
+            say(f"{service.label:>7} serving on {service.address}")
+        say(f"users are found at {users}")
         yield services
     finally:
         for service in reversed(services.values()):
             code = service.stop()
-            say(f"{service.name:>6} stopped (exit status {code})")
+            say(f"{service.label:>7} stopped (exit status {code})")
 
 
 def say(line: str) -> None:
@@ -125,7 +143,7 @@ def session(client: Any, services: dict[str, Service]) -> None:
             if name == "thrift_server_handled_total"
             and labels["thrift_service"] != health.SERVICE_NAME
         ]
-        say(f"{service.name:>6}: " + ", ".join(counts))
+        say(f"{service.label:>7}: " + ", ".join(counts))
 
 
 def samples(page: str) -> Iterator[tuple[str, dict[str, str], str]]:
@@ -137,9 +155,12 @@ def samples(page: str) -> Iterator[tuple[str, dict[str, str], str]]:
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m examples.hive")
+    parser.add_argument("--etcd", metavar="HOST:PORT", help="register and discover through etcd")
+    args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="thrifthive-hive-") as data:
         say(f"-- starting the hive (SQLite in {data})")
-        with hive(Path(data)) as services:
+        with hive(Path(data), args.etcd) as services:
             with thrifthive.Client(edge.Edge, services["edge"].address, timeout=10) as client:
                 session(client, services)
             say("\n-- stopping the hive")

@@ -4,6 +4,8 @@
     python -m examples.hive.serve orders --port P --data DIR --users ADDR
     python -m examples.hive.serve edge   --port P --users ADDR --orders ADDR
 
+ADDR is a service's address: ``static://host:port,...`` or ``etcd://host:port/hive/users``.
+With ``--registry etcd://host:port/hive`` the service registers itself there under its name.
 Each also serves its call metrics at ``--metrics-port`` and answers the health service.
 """
 
@@ -26,6 +28,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, help="the directory of the SQLite databases")
     parser.add_argument("--users", help="the users service's address")
     parser.add_argument("--orders", help="the orders service's address")
+    parser.add_argument("--registry", help="etcd://host:port/prefix to register in")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format=f"[{args.service}] %(message)s")
 
@@ -43,7 +46,13 @@ def main() -> None:
 
         service, handler = edge.Edge, Edge(args.users, args.orders)
     server = thrifthive.Server(
-        service, handler, host="127.0.0.1", port=args.port, metrics_port=args.metrics_port
+        service,
+        handler,
+        host="127.0.0.1",
+        port=args.port,
+        metrics_port=args.metrics_port,
+        registry=args.registry,
+        name=args.service,
     )
     server.serve()
 
