@@ -5,6 +5,7 @@ written in their source), so that both get the same classes, annotations and wir
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Optional, cast
 
 from thrifthive import _classes, _spec
@@ -37,6 +38,7 @@ def method(
     returns: TypeSpec | None,
     throws: tuple[FieldSpec, ...],
     doc: str | None,
+    annotations: Mapping[str, str] | None = None,
 ) -> Method:
     """The descriptor of method ``name`` of ``service`` (declared in ``module``), with its
     ``_args`` and ``_result`` structs shaped as ``thrifthive.service`` describes."""
@@ -55,6 +57,7 @@ def method(
         return_spec=returns,
         throws={f[1]: cast(type[TException], f[2][1]) for f in throws},
         doc=doc,
+        annotations=annotations,
     )
 
 

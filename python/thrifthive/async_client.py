@@ -31,7 +31,9 @@ Errors: a declared exception is raised as its IDL class; an EXCEPTION reply as
 with a ``TTransportException`` saying what happened (refused, closed by the server, reset, not
 a Thrift reply, the client closed), and the next call connects again; a reply whose seqid
 answers no call sent fails them all with ``TApplicationException`` ``BAD_SEQUENCE_ID``, as the
-blocking client raises for a reply to another call. Calls are never retried.
+blocking client raises for a reply to another call. Failed calls are retried when that is safe,
+within a budget, exactly as :class:`~thrifthive.Client` retries them (``thrifthive._retry``):
+``retries``, ``retry_budget``, ``retry_backoff``, ``retry_min_per_second``, ``retry_stats``.
 
 Timeouts: ``timeout=`` bounds every call; ``client.with_timeout(s)`` is the same client with
 another bound; ``asyncio.wait_for`` and ``asyncio.timeout`` work as well. A call that times out
@@ -56,8 +58,10 @@ from thrifthive._async_balanced import Balanced
 from thrifthive._async_connection import Connection
 from thrifthive._async_pool import Pool
 from thrifthive._calls import method_of, named, result_reader
+from thrifthive._retry import RetryPolicy
 from thrifthive.exceptions import (
     TApplicationException,
+    TException,
     TProtocolException,
     TTransportException,
 )
@@ -77,6 +81,10 @@ class AsyncClientOptions(TypedDict, total=False):
     service_name: str | None
     connections: int
     balance: str
+    retries: int
+    retry_budget: float
+    retry_backoff: float
+    retry_min_per_second: float
 
 
 # The errors of a call itself (not the service's declared exceptions): a balanced client notes
@@ -93,7 +101,8 @@ class AsyncClient:
     :class:`~thrifthive.Client`'s. ``timeout`` bounds each call, in seconds (None: no bound).
     ``connections`` is the most connections the client opens (to each instance), each with
     any number of calls in flight. The client connects on its first call, in the running
-    loop, and must then be used from that loop.
+    loop, and must then be used from that loop. ``retries``, ``retry_budget``,
+    ``retry_backoff`` and ``retry_min_per_second`` are :class:`~thrifthive.Client`'s.
     """
 
     def __init__(
@@ -108,6 +117,10 @@ class AsyncClient:
         service_name: str | None = None,
         connections: int = 1,
         balance: str = "p2c",
+        retries: int = 2,
+        retry_budget: float = 0.2,
+        retry_backoff: float = 0.01,
+        retry_min_per_second: float = 10.0,
     ) -> None:
         if connections < 1:
             raise ValueError(f"connections must be at least 1, got {connections}")
@@ -123,6 +136,7 @@ class AsyncClient:
 
         self.service = service
         self.address = address
+        self._retry = RetryPolicy(retries, retry_budget, retry_backoff, retry_min_per_second)
         self._pool: Pool | Balanced
         if "://" in address:
             discovery = _native.Discovery(address, balance=balance)
@@ -137,7 +151,7 @@ class AsyncClient:
 
     def __getattr__(self, name: str) -> Callable[..., Coroutine[Any, Any, Any]]:
         method = method_of(self.service, name)
-        call = _bind(self._pool, self._prefix + name, method, self.timeout)
+        call = _bind(self._pool, self._prefix + name, method, self.timeout, self._retry)
         # Cached on the instance: the next lookup does not come here.
         setattr(self, name, call)
         return call
@@ -146,8 +160,14 @@ class AsyncClient:
         """This client (its connections included) with another timeout for each call."""
         view = object.__new__(AsyncClient)
         view.service, view.address, view.timeout = self.service, self.address, timeout
-        view._pool, view._prefix = self._pool, self._prefix
+        view._pool, view._prefix, view._retry = self._pool, self._prefix, self._retry
         return view
+
+    @property
+    def retry_stats(self) -> dict[str, int]:
+        """The calls made, the retries sent and those the budget refused (``calls``,
+        ``retries``, ``budget_exhausted``), over this client and its views."""
+        return self._retry.stats
 
     @property
     def addresses(self) -> list[str]:
@@ -183,7 +203,11 @@ class AsyncClient:
 
 
 def _bind(
-    pool: Pool | Balanced, wire_name: str, method: Method, timeout: float | None
+    pool: Pool | Balanced,
+    wire_name: str,
+    method: Method,
+    timeout: float | None,
+    retry: RetryPolicy,
 ) -> Callable[..., Coroutine[Any, Any, Any]]:
     args_class, result_class = method.args, method.result
     read = result_reader(method)
@@ -211,7 +235,29 @@ def _bind(
             return read(result)
 
         on = call_on
-    return named(_route(pool, on), method)
+    return named(_retrying(_route(pool, on), method, retry), method)
+
+
+def _retrying(
+    call: Callable[..., Coroutine[Any, Any, Any]], method: Method, retry: RetryPolicy
+) -> Callable[..., Coroutine[Any, Any, Any]]:
+    """``call``, sent again after a failure when ``retry`` says so (``thrifthive._retry``);
+    as it is when retries are off."""
+    if retry.retries == 0:
+        return call
+
+    async def retrying_call(*args: Any, **kwargs: Any) -> Any:
+        attempts = retry.start(method)
+        while True:
+            try:
+                return await call(*args, **kwargs)
+            except TException as exc:
+                delay = attempts.retry_after(exc)
+                if delay is None:
+                    raise
+            await asyncio.sleep(delay)
+
+    return retrying_call
 
 
 def _route(

@@ -26,7 +26,13 @@ compresses every THeader request (the server answers compressed too).
 One client may be shared by any number of threads: each call in flight at once gets a
 connection of its own from a pool (measured faster than one locked connection). A call that
 breaks its connection (a timeout, a reset, a server restart) fails and drops it; the next call
-opens a new one. Calls are never retried, since a failed call may have run on the server.
+opens a new one.
+
+Retries (``thrifthive._retry``): a call that never reached a server (it could not connect), or
+of a method marked ``(hive.idempotent)`` that failed on the way, is sent again, to another pick
+of a discovered service or the same address, up to ``retries`` times, within a budget of
+``retry_budget`` retries per call and with exponential backoff from ``retry_backoff`` seconds.
+``client.retry_stats`` counts them; each retry is logged at DEBUG on ``thrifthive.client``.
 
 Discovery: given ``"etcd://host:port/prefix/name"``, ``"static://h1:p1,h2:p2"`` or
 ``"dns://name:port"`` instead of an address, the client follows that source's instances (the
@@ -39,12 +45,15 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import Any, TypedDict
 
 from thrifthive import _native
 from thrifthive._calls import method_of, named, result_reader
+from thrifthive._retry import RetryPolicy
+from thrifthive.exceptions import TException
 from thrifthive.service import Method, Service
 
 __all__ = ["Client", "ClientOptions"]
@@ -67,6 +76,10 @@ class ClientOptions(TypedDict, total=False):
     tls_key: str | os.PathLike[str] | None
     tls_server_name: str | None
     balance: str
+    retries: int
+    retry_budget: float
+    retry_backoff: float
+    retry_min_per_second: float
 
 
 # What an HTTP header name may be (RFC 9110's token).
@@ -94,6 +107,10 @@ class Client:
     ``timeout`` bounds each call, in seconds (None: no bound); ``connect_timeout`` bounds
     connecting. With ``service_name``, calls are multiplexed: the method names go out as
     ``"service_name:method"``, as Apache's ``TMultiplexedProtocol`` sends them.
+
+    ``retries`` (0: none) is how many times a failed call may be sent again when that is safe,
+    ``retry_budget`` the retries allowed per call overall (plus ``retry_min_per_second``), and
+    ``retry_backoff`` the first wait between attempts, doubled at each (see the module docs).
     """
 
     def __init__(
@@ -114,9 +131,14 @@ class Client:
         tls_key: str | os.PathLike[str] | None = None,
         tls_server_name: str | None = None,
         balance: str = "p2c",
+        retries: int = 2,
+        retry_budget: float = 0.2,
+        retry_backoff: float = 0.01,
+        retry_min_per_second: float = 10.0,
     ) -> None:
         self.service = service
         self.address = address
+        self._retry = RetryPolicy(retries, retry_budget, retry_backoff, retry_min_per_second)
         url = address.startswith(("http://", "https://"))
         if transport is None:
             transport = "http" if url else "buffered"
@@ -155,6 +177,7 @@ class Client:
         view.address = self.address
         view.transport = self.transport
         view._native = self._native
+        view._retry = self._retry
         view._prefix = self._prefix
         view._headers = {**(self._headers or {}), **self._checked_headers(headers)}
         return view
@@ -176,12 +199,17 @@ class Client:
         return checked
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
-        call = _bind(
-            self._native, self._prefix + name, method_of(self.service, name), self._headers
-        )
+        method = method_of(self.service, name)
+        call = _bind(self._native, self._prefix + name, method, self._headers, self._retry)
         # Cached on the instance: the next lookup does not come here.
         setattr(self, name, call)
         return call
+
+    @property
+    def retry_stats(self) -> dict[str, int]:
+        """The calls made, the retries sent and those the budget refused (``calls``,
+        ``retries``, ``budget_exhausted``), over this client and its views."""
+        return self._retry.stats
 
     @property
     def addresses(self) -> list[str]:
@@ -208,7 +236,11 @@ class Client:
 
 
 def _bind(
-    native: _native.RpcClient, wire_name: str, method: Method, headers: dict[str, str] | None
+    native: _native.RpcClient,
+    wire_name: str,
+    method: Method,
+    headers: dict[str, str] | None,
+    retry: RetryPolicy,
 ) -> Callable[..., Any]:
     args_class, result_class = method.args, method.result
     read = result_reader(method)
@@ -216,4 +248,16 @@ def _bind(
     def call(*args: Any, **kwargs: Any) -> Any:
         return read(native.call(wire_name, args_class(*args, **kwargs), result_class, headers))
 
-    return named(call, method)
+    def retrying_call(*args: Any, **kwargs: Any) -> Any:
+        call_args = args_class(*args, **kwargs)
+        attempts = retry.start(method)
+        while True:
+            try:
+                return read(native.call(wire_name, call_args, result_class, headers))
+            except TException as exc:
+                delay = attempts.retry_after(exc)
+                if delay is None:
+                    raise
+            time.sleep(delay)
+
+    return named(retrying_call if retry.retries else call, method)

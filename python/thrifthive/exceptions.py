@@ -40,7 +40,10 @@ class _Typed(TException):
 
 
 class TTransportException(_Typed):
-    """A failure of the transport: connecting, reading, writing, timing out."""
+    """A failure of the transport: connecting, reading, writing, timing out. ``unsent`` is
+    True when the call failed while connecting, so it never reached a server."""
+
+    unsent: bool = False
 
     NOT_OPEN: ClassVar[int] = 1
     ALREADY_OPEN: ClassVar[int] = 2

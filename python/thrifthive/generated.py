@@ -16,7 +16,7 @@ methods' signatures), and :class:`AsyncServiceClient` forwards every call to a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Self, TypeVar, Unpack
 
@@ -85,6 +85,7 @@ class MethodDecl(NamedTuple):
     throws: tuple[FieldSpec, ...]
     oneway: bool = False
     doc: str | None = None
+    annotations: Mapping[str, str] | None = None
 
 
 def service(
@@ -106,6 +107,7 @@ def service(
             returns=f.returns,
             throws=f.throws,
             doc=f.doc,
+            annotations=f.annotations,
         )
         for f in functions
     ]

@@ -21,16 +21,32 @@ from types import MappingProxyType
 from thrifthive._types import TypeSpec
 from thrifthive.exceptions import TException
 
+# The function annotation that marks a method safe to run twice.
+IDEMPOTENT = "hive.idempotent"
+
 
 class Method:
     """One method of a service.
 
     ``return_spec`` is the ``_spec`` type spec of the return type, None for ``void``;
     ``throws`` maps each result field that holds a declared exception to its class, in
-    declaration order.
+    declaration order. ``annotations`` are the function's IDL annotations (``(key = "value")``;
+    a key given without a value maps to ``""``); ``idempotent`` says whether it is marked
+    ``(hive.idempotent)`` (any value but ``"false"`` or ``"0"``), which lets the clients retry
+    it after a failure on the way (see ``thrifthive._retry``).
     """
 
-    __slots__ = ("args", "doc", "name", "oneway", "result", "return_spec", "throws")
+    __slots__ = (
+        "annotations",
+        "args",
+        "doc",
+        "idempotent",
+        "name",
+        "oneway",
+        "result",
+        "return_spec",
+        "throws",
+    )
 
     def __init__(
         self,
@@ -42,6 +58,7 @@ class Method:
         return_spec: TypeSpec | None,
         throws: Mapping[str, type[TException]],
         doc: str | None,
+        annotations: Mapping[str, str] | None = None,
     ) -> None:
         self.name = name
         self.oneway = oneway
@@ -50,6 +67,9 @@ class Method:
         self.return_spec = return_spec
         self.throws = MappingProxyType(dict(throws))
         self.doc = doc
+        self.annotations: Mapping[str, str] = MappingProxyType(dict(annotations or {}))
+        marked = self.annotations.get(IDEMPOTENT)
+        self.idempotent = marked is not None and marked.strip().lower() not in ("false", "0")
 
     def __repr__(self) -> str:
         return f"<thrifthive.Method {self.name}{' (oneway)' if self.oneway else ''}>"

@@ -27,7 +27,9 @@
 //!   under the call),
 //!   `TIMED_OUT` (connecting or the call),
 //!   `END_OF_FILE` (closed by the server) or `UNKNOWN` (a reset, a reply that is not Thrift or
-//!   in another format), with the engine's message saying what happened.
+//!   in another format), with the engine's message saying what happened. A failure to connect
+//!   (refused, unresolvable, unreachable, timed out connecting) also sets `unsent = True`: the
+//!   call never reached a server, so the clients may retry it (`thrifthive._retry`).
 
 use crate::codec::{CodecError, ErrorKind};
 use crate::diagnostics::Diagnostic;
@@ -171,6 +173,7 @@ pub fn client_error(py: Python<'_>, err: ClientError) -> PyErr {
     const TIMED_OUT: i32 = 3;
     const END_OF_FILE: i32 = 4;
     let message = err.to_string();
+    let unsent = err.is_connect() && !matches!(err, ClientError::Tls { .. });
     let (class, type_code) = match err {
         ClientError::Application(exception) => {
             return thrift_exception(
@@ -210,5 +213,10 @@ pub fn client_error(py: Python<'_>, err: ClientError) -> PyErr {
         | ClientError::InvalidHttp { .. } => ("TTransportException", UNKNOWN),
         ClientError::Runtime(_) => return internal_error(message),
     };
-    thrift_exception(py, class, type_code, message)
+    let error = thrift_exception(py, class, type_code, message);
+    if unsent {
+        // setattr cannot fail on a TTransportException; if it did, the error still stands.
+        let _ = error.value(py).setattr("unsent", true);
+    }
+    error
 }
