@@ -138,7 +138,9 @@ def test_an_instance_that_is_down_fails_its_calls_clearly(
         client.whoami()
     # The note of the last attempt, those of the two retries before it, and how it ended.
     notes = raised.value.__notes__
-    assert notes[0] == note and len(notes) == 4 and notes[1].endswith(f"({note})")
+    assert notes[0] == note
+    assert len(notes) == 4
+    assert notes[1].endswith(f"({note})")
 
     async def main() -> None:
         async with thrifthive.AsyncClient(who.Who, url) as client:

@@ -82,15 +82,17 @@ def hang_up() -> Iterator[HangUp]:
         server.close()
 
 
-def static(*ports: int) -> str:
+def static(*ports: int | None) -> str:
     return "static://" + ",".join(f"127.0.0.1:{p}" for p in ports)
 
 
 def test_methods_expose_annotations_and_idempotence() -> None:
     methods = svc.Counter.methods
     assert methods["get"].annotations == {"hive.idempotent": ""}
-    assert methods["get"].idempotent and methods["fail"].idempotent
-    assert not methods["put"].idempotent and not methods["off"].idempotent
+    assert methods["get"].idempotent
+    assert methods["fail"].idempotent
+    assert not methods["put"].idempotent
+    assert not methods["off"].idempotent
     assert methods["off"].annotations == {"hive.idempotent": "false"}
 
 
@@ -103,19 +105,21 @@ def test_a_call_that_never_reached_a_server_is_retried_on_another_instance(
         assert [client.put(i) for i in range(10)] == [f"live {i}" for i in range(10)]
         stats = client.retry_stats
     assert handler.calls == 10
-    assert stats["calls"] == 10 and 1 <= stats["retries"] <= 10
+    assert stats["calls"] == 10
+    assert 1 <= stats["retries"] <= 10
 
 
 def test_only_idempotent_methods_are_retried_after_the_server_hung_up(
     live: tuple[thrifthive.Server, Handler], hang_up: HangUp
 ) -> None:
-    server, handler = live
+    server, _handler = live
     address = static(hang_up.port, server.port)
     with thrifthive.Client(svc.Counter, address, balance="round_robin") as client:
         assert [client.get(i) for i in range(6)] == [f"live {i}" for i in range(6)]
         assert hang_up.requests >= 1
         failures = _failures(lambda: client.put(1), 6)
-    assert failures and all(isinstance(exc, TTransportException) for exc in failures)
+    assert failures
+    assert all(isinstance(exc, TTransportException) for exc in failures)
     assert all(not any("attempt" in n for n in exc.__notes__) for exc in failures)
 
 
@@ -138,7 +142,8 @@ def test_the_budget_stops_retries_when_every_call_fails(caplog: pytest.LogCaptur
         failures = _failures(lambda: client.get(1), 200)
     elapsed = time.monotonic() - started
     stats = client.retry_stats
-    assert len(failures) == 200 and stats["calls"] == 200
+    assert len(failures) == 200
+    assert stats["calls"] == 200
     assert stats["retries"] <= 0.2 * 200 + 10 * (1 + elapsed)
     assert stats["budget_exhausted"] > 0
     assert any("retry budget exhausted" in n for n in failures[-1].__notes__)
@@ -150,7 +155,8 @@ def test_declared_exceptions_are_never_retried(live: tuple[thrifthive.Server, Ha
     with thrifthive.Client(svc.Counter, f"127.0.0.1:{server.port}") as client:
         with pytest.raises(svc.Nope):
             client.fail(1)
-        assert handler.calls == 1 and client.retry_stats["retries"] == 0
+        assert handler.calls == 1
+        assert client.retry_stats["retries"] == 0
 
 
 def test_retries_can_be_turned_off() -> None:
@@ -158,7 +164,7 @@ def test_retries_can_be_turned_off() -> None:
     with pytest.raises(TTransportException):
         client.put(1)
     assert client.retry_stats["retries"] == 0
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="retries must be 0 or more"):
         thrifthive.Client(svc.Counter, "127.0.0.1:1", retries=-1)
 
 
@@ -187,13 +193,14 @@ def test_async_client_retries_as_the_blocking_one_does(
             for i in range(100):
                 assert isinstance(await _async_failure(client.get(i)), TTransportException)
             stats = client.retry_stats
-            assert stats["calls"] == 100 and stats["budget_exhausted"] > 0
+            assert stats["calls"] == 100
+            assert stats["budget_exhausted"] > 0
             assert stats["retries"] <= 0.2 * 100 + 10 * (1 + time.monotonic() - started)
 
     run(loop_runner, main())
 
 
-def _failures(call: Callable[[], Any], times: int) -> list[BaseException]:
+def _failures(call: Callable[[], Any], times: int) -> list[TTransportException]:
     failures = []
     for _ in range(times):
         try:

@@ -37,9 +37,7 @@ _MAX_EARNED = 100.0
 class RetryPolicy:
     """A client's retry settings, budget and counters (thread-safe)."""
 
-    def __init__(
-        self, retries: int, budget: float, backoff: float, min_per_second: float
-    ) -> None:
+    def __init__(self, retries: int, budget: float, backoff: float, min_per_second: float) -> None:
         if retries < 0:
             raise ValueError(f"retries must be 0 or more, got {retries}")
         if budget < 0 or min_per_second < 0 or backoff < 0:
@@ -135,7 +133,7 @@ class Attempts:
             exc.add_note(f"{self._method.name} failed after {attempt} attempt{plural} ({why})")
             return None
         self._failures.append(failure)
-        base = policy.backoff * 2 ** (attempt - 1)
+        base = policy.backoff * 2.0 ** (attempt - 1)
         delay = base / 2 + random.random() * base / 2
         log.debug("retrying %s in %.3f s after %s", self._method.name, delay, failure)
         return delay
