@@ -23,6 +23,12 @@ key/value pairs that the server's handler reads from :func:`thrifthive.current_r
 it returns (merged over the client's own, sharing its connections). ``compression="zlib"``
 compresses every THeader request (the server answers compressed too).
 
+Deadlines (see :mod:`thrifthive.context`): a ``transport="header"`` client sends each call's
+deadline, the smaller of ``timeout`` and, inside a handler, the time left of the request being
+handled, as the ``thrifthive-deadline-ms`` info header, and forwards that request's other info
+headers under its own. Any client inside a handler bounds its calls by the request's remaining
+time, and fails them at once, unsent, once it has passed.
+
 One client may be shared by any number of threads: each call in flight at once gets a
 connection of its own from a pool (measured faster than one locked connection). A call that
 breaks its connection (a timeout, a reset, a server restart) fails and drops it; the next call
@@ -45,6 +51,7 @@ from typing import Any, TypedDict
 
 from thrifthive import _native
 from thrifthive._calls import method_of, named, result_reader
+from thrifthive.context import outgoing
 from thrifthive.service import Method, Service
 
 __all__ = ["Client", "ClientOptions"]
@@ -121,6 +128,7 @@ class Client:
         if transport is None:
             transport = "http" if url else "buffered"
         self.transport = transport
+        self._timeout = timeout
         if tls is None:
             tls = address.startswith("https://") or any(
                 option is not None for option in (tls_ca, tls_cert, tls_key, tls_server_name)
@@ -154,6 +162,7 @@ class Client:
         view.service = self.service
         view.address = self.address
         view.transport = self.transport
+        view._timeout = self._timeout
         view._native = self._native
         view._prefix = self._prefix
         view._headers = {**(self._headers or {}), **self._checked_headers(headers)}
@@ -177,7 +186,12 @@ class Client:
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
         call = _bind(
-            self._native, self._prefix + name, method_of(self.service, name), self._headers
+            self._native,
+            self._prefix + name,
+            method_of(self.service, name),
+            self._headers,
+            self._timeout,
+            self.transport == "header",
         )
         # Cached on the instance: the next lookup does not come here.
         setattr(self, name, call)
@@ -208,12 +222,18 @@ class Client:
 
 
 def _bind(
-    native: _native.RpcClient, wire_name: str, method: Method, headers: dict[str, str] | None
+    native: _native.RpcClient,
+    wire_name: str,
+    method: Method,
+    headers: dict[str, str] | None,
+    timeout: float | None,
+    propagate: bool,
 ) -> Callable[..., Any]:
     args_class, result_class = method.args, method.result
     read = result_reader(method)
 
     def call(*args: Any, **kwargs: Any) -> Any:
-        return read(native.call(wire_name, args_class(*args, **kwargs), result_class, headers))
+        sent, bound = outgoing(wire_name, headers, timeout, propagate)
+        return read(native.call(wire_name, args_class(*args, **kwargs), result_class, sent, bound))
 
     return named(call, method)
