@@ -137,7 +137,8 @@ def generate_apache(tmp: Path, idl: str = ITEMS_IDL) -> Any:
 
 class HeaderHandler(Handler):
     """The Items handler on an Apache THeader server: ``get`` names its item after the call's
-    info headers (``"k1=v1,k2=v2"``, sorted), so a client can see what the server received."""
+    info headers but the deadline (``"k1=v1,k2=v2"``, sorted), so a client can see what the
+    server received."""
 
     def __init__(self, types: Any) -> None:
         super().__init__(types)
@@ -147,7 +148,11 @@ class HeaderHandler(Handler):
         item = super().get(id)
         protocol = getattr(self.local, "protocol", None)
         headers: dict[bytes, bytes] = protocol.get_headers() if protocol is not None else {}
-        item.name = ",".join(f"{k.decode()}={v.decode()}" for k, v in sorted(headers.items()))
+        item.name = ",".join(
+            f"{k.decode()}={v.decode()}"
+            for k, v in sorted(headers.items())
+            if k != b"thrifthive-deadline-ms"  # a thrifthive client's timeout
+        )
         return item
 
 

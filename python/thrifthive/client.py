@@ -23,6 +23,12 @@ key/value pairs that the server's handler reads from :func:`thrifthive.current_r
 it returns (merged over the client's own, sharing its connections). ``compression="zlib"``
 compresses every THeader request (the server answers compressed too).
 
+Deadlines (see :mod:`thrifthive.context`): a ``transport="header"`` client sends each call's
+deadline, the smaller of ``timeout`` and, inside a handler, the time left of the request being
+handled, as the ``thrifthive-deadline-ms`` info header, and forwards that request's other info
+headers under its own. Any client inside a handler bounds its calls by the request's remaining
+time, and fails them at once, unsent, once it has passed.
+
 One client may be shared by any number of threads: each call in flight at once gets a
 connection of its own from a pool (measured faster than one locked connection). A call that
 breaks its connection (a timeout, a reset, a server restart) fails and drops it; the next call
@@ -53,6 +59,7 @@ from typing import Any, TypedDict
 from thrifthive import _native
 from thrifthive._calls import method_of, named, result_reader
 from thrifthive._retry import RetryPolicy
+from thrifthive.context import outgoing
 from thrifthive.exceptions import TException
 from thrifthive.service import Method, Service
 
@@ -143,6 +150,7 @@ class Client:
         if transport is None:
             transport = "http" if url else "buffered"
         self.transport = transport
+        self._timeout = timeout
         if tls is None:
             tls = address.startswith("https://") or any(
                 option is not None for option in (tls_ca, tls_cert, tls_key, tls_server_name)
@@ -176,6 +184,7 @@ class Client:
         view.service = self.service
         view.address = self.address
         view.transport = self.transport
+        view._timeout = self._timeout
         view._native = self._native
         view._retry = self._retry
         view._prefix = self._prefix
@@ -199,8 +208,15 @@ class Client:
         return checked
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
-        method = method_of(self.service, name)
-        call = _bind(self._native, self._prefix + name, method, self._headers, self._retry)
+        call = _bind(
+            self._native,
+            self._prefix + name,
+            method_of(self.service, name),
+            self._headers,
+            self._retry,
+            self._timeout,
+            self.transport == "header",
+        )
         # Cached on the instance: the next lookup does not come here.
         setattr(self, name, call)
         return call
@@ -241,19 +257,24 @@ def _bind(
     method: Method,
     headers: dict[str, str] | None,
     retry: RetryPolicy,
+    timeout: float | None,
+    propagate: bool,
 ) -> Callable[..., Any]:
     args_class, result_class = method.args, method.result
     read = result_reader(method)
 
     def call(*args: Any, **kwargs: Any) -> Any:
-        return read(native.call(wire_name, args_class(*args, **kwargs), result_class, headers))
+        sent, bound = outgoing(wire_name, headers, timeout, propagate)
+        return read(native.call(wire_name, args_class(*args, **kwargs), result_class, sent, bound))
 
     def retrying_call(*args: Any, **kwargs: Any) -> Any:
         call_args = args_class(*args, **kwargs)
         attempts = retry.start(method)
         while True:
+            # Each attempt with what is left of the deadline (past it: raises, unsent).
+            sent, bound = outgoing(wire_name, headers, timeout, propagate)
             try:
-                return read(native.call(wire_name, call_args, result_class, headers))
+                return read(native.call(wire_name, call_args, result_class, sent, bound))
             except TException as exc:
                 delay = attempts.retry_after(exc)
                 if delay is None:

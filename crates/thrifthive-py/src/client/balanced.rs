@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use thrifthive_rpc::client::{ClientError, ClientOptions};
 use thrifthive_rpc::discovery::Discovery;
@@ -38,6 +39,7 @@ impl Balanced {
         &self,
         request: &[u8],
         info: &InfoHeaders,
+        timeout: Option<Duration>,
         check: impl FnMut() -> Result<(), E>,
         failed_at: &mut Option<String>,
     ) -> Result<Result<Option<Message>, ClientError>, E> {
@@ -45,7 +47,7 @@ impl Balanced {
             return Ok(Err(no_instances(&self.discovery)));
         };
         let pool = self.pool(pick.address());
-        let result = pool.call(request, info, check);
+        let result = pool.call(request, info, timeout, check);
         if let Ok(Err(_)) = result {
             *failed_at = Some(instance_note(pick.address(), &self.discovery));
         }

@@ -8,6 +8,7 @@
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicI32, Ordering};
+use std::time::Duration;
 
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -34,6 +35,8 @@ enum Route {
 #[pyclass(frozen, module = "thrifthive._native")]
 pub struct RpcClient {
     route: Route,
+    /// Each call's bound, unless the call asks for less.
+    timeout: Option<Duration>,
     protocol: codec::Protocol,
     limits: Limits,
     seqid: AtomicI32,
@@ -89,6 +92,7 @@ impl RpcClient {
         };
         Ok(RpcClient {
             limits: options.limits,
+            timeout: options.timeout,
             route,
             protocol: codec,
             seqid: AtomicI32::new(0),
@@ -98,7 +102,8 @@ impl RpcClient {
     /// Calls `name` with `args` (the `<method>_args` struct) and returns the `<method>_result`
     /// struct decoded as `result`; with `result=None` the call is oneway: it is sent and None
     /// is returned without waiting. `headers` go with the call as THeader info headers.
-    #[pyo3(signature = (name, args, result, headers = None))]
+    /// `timeout` (seconds) bounds this call if it is less than the client's timeout.
+    #[pyo3(signature = (name, args, result, headers = None, timeout = None))]
     fn call<'py>(
         &self,
         py: Python<'py>,
@@ -106,8 +111,17 @@ impl RpcClient {
         args: &Bound<'py, PyAny>,
         result: Option<&Bound<'py, PyType>>,
         headers: Option<&Bound<'py, PyDict>>,
+        timeout: Option<f64>,
     ) -> PyResult<Option<Bound<'py, PyAny>>> {
         let info = headers.map(info_headers).transpose()?.unwrap_or_default();
+        let timeout = match timeout {
+            Some(seconds) => {
+                let cap = Duration::try_from_secs_f64(seconds.max(0.0))
+                    .map_err(|err| PyValueError::new_err(format!("timeout {seconds}: {err}")))?;
+                Some(self.timeout.map_or(cap, |own| own.min(cap)))
+            }
+            None => self.timeout,
+        };
         let message_type = match result {
             Some(_) => MessageType::Call,
             None => MessageType::Oneway,
@@ -125,9 +139,9 @@ impl RpcClient {
         let mut failed_at = None;
         let reply = py
             .detach(|| match &self.route {
-                Route::One(pool) => pool.call(&request, &info, check_signals),
+                Route::One(pool) => pool.call(&request, &info, timeout, check_signals),
                 Route::Balanced(balanced) => {
-                    balanced.call(&request, &info, check_signals, &mut failed_at)
+                    balanced.call(&request, &info, timeout, check_signals, &mut failed_at)
                 }
             })?
             .map_err(|err| with_note(py, client_error(py, err), failed_at.as_deref()))?;

@@ -33,18 +33,19 @@ impl Pool {
     }
 
     /// Sends `request` (with `info` headers, for THeader) on a connection of the pool and waits
-    /// for the reply (none for a oneway call), giving up if `check` fails (see
+    /// for the reply (none for a oneway call) up to `timeout`, giving up if `check` fails (see
     /// [`BlockingClient::call_checked`]). Blocks: call it with the GIL released.
     pub fn call<E>(
         &self,
         request: &[u8],
         info: &InfoHeaders,
+        timeout: Option<Duration>,
         check: impl FnMut() -> Result<(), E>,
     ) -> Result<Result<Option<Message>, ClientError>, E> {
         let taken = self.idle().pop();
         let mut client = taken
             .unwrap_or_else(|| BlockingClient::new(self.address.clone(), self.options.clone()));
-        let result = client.call_checked(request, info, CHECK_PERIOD, check);
+        let result = client.call_checked(request, info, timeout, CHECK_PERIOD, check);
         // A broken connection was closed by the engine: drop it, the next call opens another.
         if client.is_connected() {
             self.idle().push(client);

@@ -45,14 +45,15 @@ impl BlockingClient {
         runtime()?.block_on(self.client.call(request))
     }
 
-    /// [`BlockingClient::call`] with `info` headers (see [`Client::call_with`]), asking
-    /// `check` every `period` whether to go on waiting: when
+    /// [`BlockingClient::call`] with `info` headers, bounded by `timeout` (see
+    /// [`Client::call_within`]), asking `check` every `period` whether to go on waiting: when
     /// it returns an error (a Ctrl-C in the calling program, say), the call is abandoned with
     /// that error, and the connection closed, since where it stood mid-call is unknown.
     pub fn call_checked<E>(
         &mut self,
         request: &[u8],
         info: &InfoHeaders,
+        timeout: Option<Duration>,
         period: Duration,
         mut check: impl FnMut() -> Result<(), E>,
     ) -> Result<Result<Option<Message>, ClientError>, E> {
@@ -61,7 +62,7 @@ impl BlockingClient {
             Err(error) => return Ok(Err(error)),
         };
         let checked = runtime.block_on(async {
-            let call = self.client.call_with(request, info);
+            let call = self.client.call_within(request, info, timeout);
             tokio::pin!(call);
             loop {
                 tokio::select! {

@@ -89,10 +89,20 @@ impl Connection {
         request: &[u8],
         info: &InfoHeaders,
     ) -> Result<Option<Message>, ClientError> {
+        self.call_within(request, info, self.timeout).await
+    }
+
+    /// [`Connection::call_with`] bounded by `timeout` (None: no bound) instead of the
+    /// client's timeout: a call with a deadline of its own.
+    pub async fn call_within(
+        &mut self,
+        request: &[u8],
+        info: &InfoHeaders,
+        timeout: Option<Duration>,
+    ) -> Result<Option<Message>, ClientError> {
         let (format, limits) = (self.replies.format(), self.replies.limits());
         let header =
             peek_header(request, format.protocol, limits).map_err(ClientError::InvalidRequest)?;
-        let timeout = self.timeout;
         let oneway = header.message_type == MessageType::Oneway;
         let exchange = async {
             if self.http.is_some() {

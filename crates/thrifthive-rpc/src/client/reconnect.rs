@@ -1,5 +1,7 @@
 //! A client that connects on first use and again after a broken connection.
 
+use std::time::Duration;
+
 use crate::header::InfoHeaders;
 use crate::message::Message;
 use crate::net::Address;
@@ -55,8 +57,18 @@ impl Client {
         request: &[u8],
         info: &InfoHeaders,
     ) -> Result<Option<Message>, ClientError> {
+        self.call_within(request, info, self.options.timeout).await
+    }
+
+    /// [`Connection::call_within`] on the connection, connecting first if needed.
+    pub async fn call_within(
+        &mut self,
+        request: &[u8],
+        info: &InfoHeaders,
+        timeout: Option<Duration>,
+    ) -> Result<Option<Message>, ClientError> {
         let connection = self.connect().await?;
-        let result = connection.call_with(request, info).await;
+        let result = connection.call_within(request, info, timeout).await;
         let spent = !connection.is_reusable();
         if spent || result.as_ref().is_err_and(ClientError::breaks_connection) {
             self.connection = None;
