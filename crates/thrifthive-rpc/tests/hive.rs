@@ -8,7 +8,7 @@ mod etcd;
 use std::time::Duration;
 
 use etcd::{wait_until, Etcd};
-use thrifthive_rpc::discovery::{Balance, Discovery, InstanceRecord};
+use thrifthive_rpc::discovery::{Balance, Discovery, Ejection, InstanceRecord};
 use thrifthive_rpc::registry::Registration;
 
 const TTL: Duration = Duration::from_secs(2);
@@ -36,7 +36,12 @@ fn ports(discovery: &Discovery) -> Vec<String> {
 #[test]
 fn instances_come_and_go_and_survive_etcd_restarts() {
     let mut etcd = Etcd::start_new();
-    let discovery = Discovery::new(&etcd.url("hive/who"), Balance::PowerOfTwo).unwrap();
+    let discovery = Discovery::new(
+        &etcd.url("hive/who"),
+        Balance::PowerOfTwo,
+        Ejection::default(),
+    )
+    .unwrap();
     let mut one = register(&etcd, "one", 7001);
     let _two = register(&etcd, "two", 7002);
     wait_until("two instances", SOON, || {
@@ -51,7 +56,7 @@ fn instances_come_and_go_and_survive_etcd_restarts() {
     etcd.stop();
     std::thread::sleep(Duration::from_millis(500));
     assert_eq!(ports(&discovery), ["127.0.0.1:7002"]);
-    assert!(discovery.pick().is_some());
+    assert!(discovery.pick(None).is_some());
 
     // etcd back: registrations and the watch resume.
     etcd.start();

@@ -94,8 +94,8 @@ mod tests {
     use crate::discovery::{InstanceSet, Pick};
     use crate::net::Address;
 
-    fn set(ports: &[u16]) -> InstanceSet {
-        let set = InstanceSet::default();
+    fn set(ports: &[u16]) -> Arc<InstanceSet> {
+        let set = Arc::new(InstanceSet::default());
         set.replace(
             ports
                 .iter()
@@ -109,7 +109,12 @@ mod tests {
     fn round_robin_takes_each_in_turn() {
         let set = set(&[1, 2, 3]);
         let ports: Vec<String> = (0..6)
-            .map(|_| set.pick(Balance::RoundRobin).unwrap().address().to_string())
+            .map(|_| {
+                set.pick(Balance::RoundRobin, None)
+                    .unwrap()
+                    .address()
+                    .to_string()
+            })
             .collect();
         assert_eq!(ports[..3], ports[3..]);
         let mut distinct = ports[..3].to_vec();
@@ -123,30 +128,30 @@ mod tests {
         let set = set(&[1, 2]);
         // Calls held on :1 only (round robin alternates; the picks of :2 are dropped at once).
         let held: Vec<Pick> = (0..10)
-            .filter_map(|_| set.pick(Balance::RoundRobin))
+            .filter_map(|_| set.pick(Balance::RoundRobin, None))
             .filter(|p| p.address().to_string() == "127.0.0.1:1")
             .collect();
         assert_eq!(held.len(), 5);
         for _ in 0..20 {
-            let pick = set.pick(Balance::PowerOfTwo).unwrap();
+            let pick = set.pick(Balance::PowerOfTwo, None).unwrap();
             assert_eq!(pick.address().to_string(), "127.0.0.1:2");
         }
     }
 
     #[test]
     fn power_of_two_weighs_calls_in_flight_by_weight() {
-        let set = InstanceSet::default();
+        let set = Arc::new(InstanceSet::default());
         set.replace(vec![
             (Address::tcp("127.0.0.1", 1), 1),
             (Address::tcp("127.0.0.1", 4), 4),
         ]);
         // Two calls on the instance of weight 4 weigh less than none on the one of weight 1.
         let held: Vec<Pick> = (0..4)
-            .filter_map(|_| set.pick(Balance::RoundRobin))
+            .filter_map(|_| set.pick(Balance::RoundRobin, None))
             .filter(|p| p.address().to_string() == "127.0.0.1:4")
             .collect();
         assert_eq!(held.len(), 2);
-        let pick = set.pick(Balance::PowerOfTwo).unwrap();
+        let pick = set.pick(Balance::PowerOfTwo, None).unwrap();
         assert_eq!(pick.address().to_string(), "127.0.0.1:4");
     }
 

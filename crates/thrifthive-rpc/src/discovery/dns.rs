@@ -55,7 +55,7 @@ fn instances(found: impl Iterator<Item = SocketAddr>) -> Vec<(Address, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::discovery::{Balance, Discovery};
+    use crate::discovery::{Balance, Discovery, Ejection};
 
     #[test]
     fn addresses_are_distinct_and_sorted() {
@@ -72,9 +72,14 @@ mod tests {
 
     #[test]
     fn localhost_resolves_to_loopback() {
-        let discovery = Discovery::new("dns://localhost:9", Balance::PowerOfTwo).unwrap();
+        let discovery = Discovery::new(
+            "dns://localhost:9",
+            Balance::PowerOfTwo,
+            Ejection::default(),
+        )
+        .unwrap();
         let pick = discovery
-            .pick_wait(Duration::from_secs(5))
+            .pick_wait(Duration::from_secs(5), None)
             .expect("resolved");
         assert!(matches!(pick.address(), Address::Tcp { host, port: 9 }
             if host == "127.0.0.1" || host == "::1"));

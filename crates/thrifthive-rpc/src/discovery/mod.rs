@@ -6,12 +6,14 @@
 //! `dns://name:port` (every address the name resolves to, resolved again periodically). The
 //! sources that change run as tasks on one background runtime of the process; they replace
 //! the set's list, and calls pick from whatever list is current. Both Python clients (the
-//! blocking pool and the asyncio pool) ask the same [`Discovery`] for an address per call, so
-//! the set and the balancing live here once.
+//! blocking pool and the asyncio pool) ask the same [`Discovery`] for an address per call and
+//! report each call's outcome on its [`Pick`], so the set, the balancing and the ejection of
+//! failing instances ([`outlier`]) live here once.
 
 mod balance;
 mod dns;
 pub(crate) mod etcd;
+mod outlier;
 mod set;
 mod static_list;
 
@@ -24,7 +26,8 @@ use tokio::task::AbortHandle;
 
 pub use balance::Balance;
 pub use etcd::InstanceRecord;
-pub use set::{Instance, InstanceSet, Pick};
+pub use outlier::{Clock, Ejection, Outcome};
+pub use set::{Instance, InstanceSet, InstanceState, Pick};
 
 use crate::net::Address;
 
@@ -54,9 +57,14 @@ pub struct Discovery {
 }
 
 impl Discovery {
-    /// Starts following `url`'s source (see the module doc).
-    pub fn new(url: &str, balance: Balance) -> Result<Discovery, DiscoveryError> {
-        let set = Arc::new(InstanceSet::default());
+    /// Starts following `url`'s source (see the module doc), ejecting failing instances as
+    /// `ejection` says.
+    pub fn new(
+        url: &str,
+        balance: Balance,
+        ejection: Ejection,
+    ) -> Result<Discovery, DiscoveryError> {
+        let set = Arc::new(InstanceSet::new(url.to_owned(), ejection, Clock::system()));
         let task = match url.split_once("://") {
             Some(("static", list)) => {
                 set.replace(static_list::parse(list)?);
@@ -79,17 +87,23 @@ impl Discovery {
         })
     }
 
-    /// An instance for one call, counted in flight until the [`Pick`] is dropped; None while
-    /// the set is empty.
-    pub fn pick(&self) -> Option<Pick> {
-        self.set.pick(self.balance)
+    /// An instance for one call, counted in flight until the [`Pick`] is dropped, another
+    /// than `avoid` (where a retried call just failed) if there is one; None while the set is
+    /// empty.
+    pub fn pick(&self, avoid: Option<&Address>) -> Option<Pick> {
+        self.set.pick(self.balance, avoid)
     }
 
     /// [`Discovery::pick`], waiting up to `timeout` for the source's first report when it has
     /// not reported yet (a client's first call, right after it was made).
-    pub fn pick_wait(&self, timeout: Duration) -> Option<Pick> {
+    pub fn pick_wait(&self, timeout: Duration, avoid: Option<&Address>) -> Option<Pick> {
         self.set.wait_reported(timeout);
-        self.pick()
+        self.pick(avoid)
+    }
+
+    /// Each instance's address, calls in flight, failures and ejections.
+    pub fn instances(&self) -> Vec<InstanceState> {
+        self.set.instances()
     }
 
     /// The instances' addresses now.
