@@ -1,7 +1,8 @@
 """The connections of an :class:`~thrifthive.AsyncClient` of a discovered service: a
 :class:`~thrifthive._async_pool.Pool` per instance, the instance of each call chosen by
-``_native.Discovery`` (the same Rust instance set and balancing as the blocking client's),
-which counts the call in flight on it until ``release()``.
+``_native.Discovery`` (the same Rust instance set, balancing and ejection as the blocking
+client's), which counts the call in flight on it until it is told how the call went
+(:func:`report`).
 
 Pools of instances that left the set are dropped when the set changes: their connections
 close once their calls in flight are done (the server closes them as it drains).
@@ -14,8 +15,10 @@ from collections.abc import Callable
 
 from thrifthive import _native
 from thrifthive._async_pool import Pool
+from thrifthive._retry import instance_failure
+from thrifthive.exceptions import TException, TProtocolException, TTransportException
 
-__all__ = ["Balanced"]
+__all__ = ["Balanced", "report"]
 
 
 class Balanced:
@@ -37,14 +40,15 @@ class Balanced:
     def in_flight(self) -> int:
         return sum(pool.in_flight for pool in self.pools.values())
 
-    async def pick(self) -> _native.Picked:
-        """The instance for a call; before the source's first report, waits for it (in an
-        executor) up to the connect timeout. TTransportException when none is known."""
-        picked = self.discovery.pick()
+    async def pick(self, avoid: str | None) -> _native.Picked:
+        """The instance for a call, another than ``avoid`` if there is one; before the source's
+        first report, waits for it (in an executor) up to the connect timeout.
+        TTransportException when none is known."""
+        picked = self.discovery.pick(avoid)
         if picked is None:
             loop = asyncio.get_running_loop()
             wait = self.discovery.pick_wait
-            picked = await loop.run_in_executor(None, wait, self._connect_timeout)
+            picked = await loop.run_in_executor(None, wait, self._connect_timeout, avoid)
             if picked is None:
                 raise self.discovery.no_instances_error()
         return picked
@@ -65,3 +69,19 @@ class Balanced:
         pools = list(self.pools.values())
         if pools:
             await asyncio.gather(*(pool.close() for pool in pools))
+
+
+def report(picked: _native.Picked, exc: BaseException) -> None:
+    """Tells the set how the call on ``picked`` that raised ``exc`` went, as the blocking
+    client's Rust does: a transport failure of the server's counts against the instance; a
+    reply (a declared exception, a ``TApplicationException``) for it; the rest (the client
+    closed, a request that could not be encoded, a cancellation) says nothing of it."""
+    if isinstance(exc, TTransportException):
+        if instance_failure(exc):
+            picked.failed()
+            exc.instance = picked.address
+            return
+    elif isinstance(exc, TException) and not isinstance(exc, TProtocolException):
+        picked.answered()
+        return
+    picked.release()

@@ -26,7 +26,7 @@ import time
 from thrifthive.exceptions import TException, TTransportException
 from thrifthive.service import Method
 
-__all__ = ["Attempts", "RetryPolicy"]
+__all__ = ["Attempts", "RetryPolicy", "instance_failure"]
 
 log = logging.getLogger("thrifthive.client")
 
@@ -89,14 +89,19 @@ class RetryPolicy:
             return True
 
 
+def instance_failure(exc: TTransportException) -> bool:
+    """Whether the server failed the call (could not be reached, hung up, timed out), not the
+    client: NOT_OPEN without ``unsent`` is the client closed, or no instance known."""
+    return exc.unsent or exc.type != TTransportException.NOT_OPEN
+
+
 def retryable(method: Method, exc: BaseException) -> bool:
     """Whether running the call again cannot do harm (see the module docs)."""
     if not isinstance(exc, TTransportException):
         return False
     if exc.unsent:
         return True
-    # NOT_OPEN without unsent: the client was closed, or no instance is known.
-    return method.idempotent and exc.type != TTransportException.NOT_OPEN
+    return method.idempotent and instance_failure(exc)
 
 
 class Attempts:

@@ -42,7 +42,10 @@ dropped.
 
 Discovery: with ``"etcd://..."``, ``"static://..."`` or ``"dns://..."`` instead of an address,
 calls are balanced across the instances exactly as :class:`~thrifthive.Client` does (the same
-Rust ``Discovery``), each instance with a pool of its own (``_async_balanced``).
+Rust ``Discovery``), each instance with a pool of its own (``_async_balanced``); instances that
+keep failing are ejected and probed back as the blocking client's are (``eject_after``,
+``eject_for``, ``max_eject_for``, ``max_ejected``; ``instances()``), and a retry goes to another
+instance than the one the call failed on.
 """
 
 from __future__ import annotations
@@ -51,14 +54,15 @@ import asyncio
 import functools
 from collections.abc import Callable, Coroutine
 from types import TracebackType
-from typing import Any, TypedDict
+from typing import Any, TypedDict, cast
 
 from thrifthive import _native
-from thrifthive._async_balanced import Balanced
+from thrifthive._async_balanced import Balanced, report
 from thrifthive._async_connection import Connection
 from thrifthive._async_pool import Pool
 from thrifthive._calls import method_of, named, result_reader
 from thrifthive._retry import RetryPolicy
+from thrifthive.client import InstanceState
 from thrifthive.exceptions import (
     TApplicationException,
     TException,
@@ -85,6 +89,10 @@ class AsyncClientOptions(TypedDict, total=False):
     retry_budget: float
     retry_backoff: float
     retry_min_per_second: float
+    eject_after: int
+    eject_for: float
+    max_eject_for: float | None
+    max_ejected: float
 
 
 # The errors of a call itself (not the service's declared exceptions): a balanced client notes
@@ -102,7 +110,8 @@ class AsyncClient:
     ``connections`` is the most connections the client opens (to each instance), each with
     any number of calls in flight. The client connects on its first call, in the running
     loop, and must then be used from that loop. ``retries``, ``retry_budget``,
-    ``retry_backoff`` and ``retry_min_per_second`` are :class:`~thrifthive.Client`'s.
+    ``retry_backoff``, ``retry_min_per_second``, ``eject_after``, ``eject_for``,
+    ``max_eject_for`` and ``max_ejected`` are :class:`~thrifthive.Client`'s.
     """
 
     def __init__(
@@ -121,6 +130,10 @@ class AsyncClient:
         retry_budget: float = 0.2,
         retry_backoff: float = 0.01,
         retry_min_per_second: float = 10.0,
+        eject_after: int = 5,
+        eject_for: float = 30.0,
+        max_eject_for: float | None = None,
+        max_ejected: float = 0.5,
     ) -> None:
         if connections < 1:
             raise ValueError(f"connections must be at least 1, got {connections}")
@@ -139,7 +152,14 @@ class AsyncClient:
         self._retry = RetryPolicy(retries, retry_budget, retry_backoff, retry_min_per_second)
         self._pool: Pool | Balanced
         if "://" in address:
-            discovery = _native.Discovery(address, balance=balance)
+            discovery = _native.Discovery(
+                address,
+                balance=balance,
+                eject_after=eject_after,
+                eject_for=eject_for,
+                max_eject_for=max_eject_for,
+                max_ejected=max_ejected,
+            )
             self._pool = Balanced(discovery, target, connections, connect_timeout)
             # Checks the options now, as a client of one address does.
             self.timeout = target("127.0.0.1:1").timeout
@@ -176,6 +196,14 @@ class AsyncClient:
         if isinstance(pool, Balanced):
             return pool.discovery.addresses()
         return [pool.target.address]
+
+    def instances(self) -> list[InstanceState]:
+        """Each instance of a discovered service now (see
+        :meth:`thrifthive.Client.instances`); empty for a client of one address."""
+        pool = self._pool
+        if isinstance(pool, Balanced):
+            return cast(list[InstanceState], pool.discovery.instances())
+        return []
 
     @property
     def in_flight(self) -> int:
@@ -238,16 +266,20 @@ def _bind(
     return named(_retrying(_route(pool, on), method, retry), method)
 
 
-def _retrying(
-    call: Callable[..., Coroutine[Any, Any, Any]], method: Method, retry: RetryPolicy
-) -> Callable[..., Coroutine[Any, Any, Any]]:
-    """``call``, sent again after a failure when ``retry`` says so (``thrifthive._retry``);
-    as it is when retries are off."""
+# The call, given the instance to avoid (where the call failed before it was retried).
+_Routed = Callable[[str | None], Callable[..., Coroutine[Any, Any, Any]]]
+
+
+def _retrying(route: _Routed, method: Method, retry: RetryPolicy) -> Callable[..., Any]:
+    """The call, sent again after a failure when ``retry`` says so (``thrifthive._retry``),
+    elsewhere than the instance it failed on; as it is when retries are off."""
+    first = route(None)
     if retry.retries == 0:
-        return call
+        return first
 
     async def retrying_call(*args: Any, **kwargs: Any) -> Any:
         attempts = retry.start(method)
+        call = first
         while True:
             try:
                 return await call(*args, **kwargs)
@@ -255,31 +287,35 @@ def _retrying(
                 delay = attempts.retry_after(exc)
                 if delay is None:
                     raise
+                if isinstance(exc, TTransportException) and exc.instance is not None:
+                    call = route(exc.instance)
             await asyncio.sleep(delay)
 
     return retrying_call
 
 
-def _route(
-    pool: Pool | Balanced, on: Callable[..., Coroutine[Any, Any, Any]]
-) -> Callable[..., Coroutine[Any, Any, Any]]:
+def _route(pool: Pool | Balanced, on: Callable[..., Coroutine[Any, Any, Any]]) -> _Routed:
     """The call: on the one pool (bound with a partial, so a client of one address pays no
-    extra frame), or on the pool of the instance picked for it."""
+    extra frame), or on the pool of the instance picked for it, its outcome reported."""
     if isinstance(pool, Pool):
-        return functools.partial(on, pool)
+        call = functools.partial(on, pool)
+        return lambda avoid: call
     balanced = pool
 
-    async def balanced_call(*args: Any, **kwargs: Any) -> Any:
-        picked = await balanced.pick()
+    async def balanced_call(avoid: str | None, /, *args: Any, **kwargs: Any) -> Any:
+        picked = await balanced.pick(avoid)
         try:
-            return await on(balanced.pool(picked.address), *args, **kwargs)
-        except _CALL_ERRORS as exc:
-            exc.add_note(balanced.discovery.note(picked.address))
+            result = await on(balanced.pool(picked.address), *args, **kwargs)
+        except BaseException as exc:
+            report(picked, exc)
+            if isinstance(exc, _CALL_ERRORS):
+                exc.add_note(balanced.discovery.note(picked.address))
             raise
-        finally:
-            picked.release()
+        picked.answered()
+        return result
 
-    return balanced_call
+    first = functools.partial(balanced_call, None)
+    return lambda avoid: first if avoid is None else functools.partial(balanced_call, avoid)
 
 
 async def _writable(pool: Pool, wire_name: str) -> Connection:

@@ -35,8 +35,9 @@ breaks its connection (a timeout, a reset, a server restart) fails and drops it;
 opens a new one.
 
 Retries (``thrifthive._retry``): a call that never reached a server (it could not connect), or
-of a method marked ``(hive.idempotent)`` that failed on the way, is sent again, to another pick
-of a discovered service or the same address, up to ``retries`` times, within a budget of
+of a method marked ``(hive.idempotent)`` that failed on the way, is sent again, to another
+instance of a discovered service than the one it failed on (when there is another) or the same
+address, up to ``retries`` times, within a budget of
 ``retry_budget`` retries per call and with exponential backoff from ``retry_backoff`` seconds.
 ``client.retry_stats`` counts them; each retry is logged at DEBUG on ``thrifthive.client``.
 
@@ -45,6 +46,17 @@ Discovery: given ``"etcd://host:port/prefix/name"``, ``"static://h1:p1,h2:p2"`` 
 set is kept in Rust and shared with nothing else of the client's) and sends each call to one of
 them: by default the less loaded of two drawn at random (power of two choices on calls in
 flight), with ``balance="round_robin"`` each in turn. Each instance has a pool of its own.
+
+Ejection (circuit breaking, in Rust with the set, the same for :class:`~thrifthive.AsyncClient`):
+each call's outcome counts for its instance: a transport failure (refused, reset, closed, timed
+out) against it, a reply (a declared exception and a ``TApplicationException`` too) for it.
+After ``eject_after`` failures in a row an instance is ejected: no call goes to it for
+``eject_for`` seconds, times its ejections in a row, up to ``max_eject_for`` (ten times
+``eject_for`` by default); then a single call probes it: a reply brings it back, a failure
+ejects it again, for longer. At most ``max_ejected`` of the set (a fraction; at least one
+instance, never all) is ejected at once, and when every instance is out one is still tried.
+``eject_after=0`` turns it off. Ejections and returns are logged (WARNING and INFO on
+``thrifthive.discovery``); ``client.instances()`` shows each instance's state.
 """
 
 from __future__ import annotations
@@ -54,16 +66,16 @@ import re
 import time
 from collections.abc import Callable, Mapping
 from types import TracebackType
-from typing import Any, TypedDict
+from typing import Any, TypedDict, cast
 
 from thrifthive import _native
 from thrifthive._calls import method_of, named, result_reader
 from thrifthive._retry import RetryPolicy
 from thrifthive.context import outgoing
-from thrifthive.exceptions import TException
+from thrifthive.exceptions import TException, TTransportException
 from thrifthive.service import Method, Service
 
-__all__ = ["Client", "ClientOptions"]
+__all__ = ["Client", "ClientOptions", "InstanceState"]
 
 
 class ClientOptions(TypedDict, total=False):
@@ -87,6 +99,24 @@ class ClientOptions(TypedDict, total=False):
     retry_budget: float
     retry_backoff: float
     retry_min_per_second: float
+    eject_after: int
+    eject_for: float
+    max_eject_for: float | None
+    max_ejected: float
+
+
+class InstanceState(TypedDict):
+    """An instance of a discovered service as ``instances()`` reports it."""
+
+    address: str
+    weight: int
+    in_flight: int
+    #: Out of the balancing: ejected, or probed and not yet back.
+    ejected: bool
+    #: Failed calls since its last reply.
+    failures: int
+    #: Times it was ejected.
+    ejections: int
 
 
 # What an HTTP header name may be (RFC 9110's token).
@@ -118,6 +148,8 @@ class Client:
     ``retries`` (0: none) is how many times a failed call may be sent again when that is safe,
     ``retry_budget`` the retries allowed per call overall (plus ``retry_min_per_second``), and
     ``retry_backoff`` the first wait between attempts, doubled at each (see the module docs).
+    ``eject_after``, ``eject_for``, ``max_eject_for`` and ``max_ejected`` eject instances of a
+    discovered service that keep failing (see the module docs).
     """
 
     def __init__(
@@ -142,6 +174,10 @@ class Client:
         retry_budget: float = 0.2,
         retry_backoff: float = 0.01,
         retry_min_per_second: float = 10.0,
+        eject_after: int = 5,
+        eject_for: float = 30.0,
+        max_eject_for: float | None = None,
+        max_ejected: float = 0.5,
     ) -> None:
         self.service = service
         self.address = address
@@ -170,6 +206,10 @@ class Client:
             tls_key=tls_key,
             tls_server_name=tls_server_name,
             balance=balance,
+            eject_after=eject_after,
+            eject_for=eject_for,
+            max_eject_for=max_eject_for,
+            max_ejected=max_ejected,
         )
         self._prefix = f"{service_name}:" if service_name else ""
         self._headers: dict[str, str] | None = None
@@ -232,6 +272,12 @@ class Client:
         """Where calls go now: the instances discovered, or the one address."""
         return self._native.addresses()
 
+    def instances(self) -> list[InstanceState]:
+        """Each instance of a discovered service now: its address, weight, calls in flight,
+        whether it is ejected, its failures in a row and its ejections; empty for a client of
+        one address."""
+        return cast(list[InstanceState], self._native.instances())
+
     def close(self) -> None:
         """Closes the idle connections. The client stays usable: a later call reconnects."""
         self._native.close()
@@ -270,15 +316,20 @@ def _bind(
     def retrying_call(*args: Any, **kwargs: Any) -> Any:
         call_args = args_class(*args, **kwargs)
         attempts = retry.start(method)
+        # The instance the last attempt failed on: the next goes elsewhere if it can.
+        avoid = None
         while True:
             # Each attempt with what is left of the deadline (past it: raises, unsent).
             sent, bound = outgoing(wire_name, headers, timeout, propagate)
             try:
-                return read(native.call(wire_name, call_args, result_class, sent, bound))
+                reply = native.call(wire_name, call_args, result_class, sent, bound, avoid)
+                return read(reply)
             except TException as exc:
                 delay = attempts.retry_after(exc)
                 if delay is None:
                     raise
+                if isinstance(exc, TTransportException):
+                    avoid = exc.instance
             time.sleep(delay)
 
     return named(retrying_call if retry.retries else call, method)

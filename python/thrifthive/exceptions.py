@@ -41,9 +41,12 @@ class _Typed(TException):
 
 class TTransportException(_Typed):
     """A failure of the transport: connecting, reading, writing, timing out. ``unsent`` is
-    True when the call failed while connecting, so it never reached a server."""
+    True when the call failed while connecting, so it never reached a server. ``instance`` is
+    the address of the discovered instance the call went to, for a client of a discovery URL
+    (a retry avoids it)."""
 
     unsent: bool = False
+    instance: str | None = None
 
     NOT_OPEN: ClassVar[int] = 1
     ALREADY_OPEN: ClassVar[int] = 2

@@ -59,6 +59,14 @@ pub fn with_note(py: Python<'_>, error: PyErr, note: Option<&str>) -> PyErr {
     error
 }
 
+/// `error` of a call a balancing client sent to the instance at `address`: noted with
+/// `note`, and with `instance` set (a retry avoids it).
+pub fn at_instance(py: Python<'_>, error: PyErr, address: &str, note: &str) -> PyErr {
+    // setattr cannot fail on a thrifthive exception; if it did, the error still stands.
+    let _ = error.value(py).setattr("instance", address);
+    with_note(py, error, Some(note))
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ThriftParseError", m.py().get_type::<ThriftParseError>())
 }

@@ -1,5 +1,6 @@
 //! The blocking client over discovery: a [`Pool`] per instance, the instance chosen per call
-//! by the [`Discovery`] (which counts the call in flight on it while it runs).
+//! by the [`Discovery`] (which counts the call in flight on it while it runs, and is told how
+//! it went, to eject an instance that keeps failing).
 //!
 //! Pools of instances that left the set are dropped when the set changes (their idle
 //! connections close; calls in flight on them finish on their own connections).
@@ -9,11 +10,11 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use thrifthive_rpc::client::{ClientError, ClientOptions};
-use thrifthive_rpc::discovery::Discovery;
+use thrifthive_rpc::discovery::{Discovery, InstanceState, Outcome};
 use thrifthive_rpc::header::InfoHeaders;
 use thrifthive_rpc::{Address, Message};
 
-use super::discovery::{instance_note, no_instances};
+use super::discovery::no_instances;
 use super::pool::Pool;
 
 pub struct Balanced {
@@ -32,26 +33,46 @@ impl Balanced {
         }
     }
 
-    /// [`Pool::call`] on the instance the balancing picks; a call made before the source's
+    /// [`Pool::call`] on the instance the balancing picks, another than `avoid` (where the
+    /// call failed before it was retried) when there is one; a call made before the source's
     /// first report waits for it up to the connect timeout. When the call fails, `failed_at`
-    /// says which instance it went to (see [`instance_note`]).
+    /// says which instance it went to.
     pub fn call<E>(
         &self,
         request: &[u8],
         info: &InfoHeaders,
         timeout: Option<Duration>,
         check: impl FnMut() -> Result<(), E>,
-        failed_at: &mut Option<String>,
+        avoid: Option<&Address>,
+        failed_at: &mut Option<Address>,
     ) -> Result<Result<Option<Message>, ClientError>, E> {
-        let Some(pick) = self.discovery.pick_wait(self.options.connect_timeout) else {
+        let Some(pick) = self.discovery.pick_wait(self.options.connect_timeout, avoid) else {
             return Ok(Err(no_instances(&self.discovery)));
         };
         let pool = self.pool(pick.address());
         let result = pool.call(request, info, timeout, check);
-        if let Ok(Err(_)) = result {
-            *failed_at = Some(instance_note(pick.address(), &self.discovery));
+        match &result {
+            Ok(Ok(_)) => pick.report(Outcome::Answered),
+            Ok(Err(err)) => {
+                *failed_at = Some(pick.address().clone());
+                if let Some(outcome) = Outcome::of_error(err) {
+                    pick.report(outcome);
+                }
+            }
+            // Interrupted (a signal): nothing is known of the instance.
+            Err(_) => {}
         }
         result
+    }
+
+    /// Each instance's state (see [`Discovery::instances`]).
+    pub fn instances(&self) -> Vec<InstanceState> {
+        self.discovery.instances()
+    }
+
+    /// The source the instances come from.
+    pub fn discovery(&self) -> &Discovery {
+        &self.discovery
     }
 
     /// The instances' addresses now.

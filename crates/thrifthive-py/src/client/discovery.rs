@@ -1,15 +1,20 @@
-//! `_native.Discovery` and `_native.Picked`: the instance set and the choice of an instance
-//! per call, for `thrifthive.AsyncClient` (the blocking client uses the same Rust
-//! [`Discovery`] directly, in [`super::balanced`]).
+//! `_native.Discovery` and `_native.Picked`: the instance set, the choice of an instance per
+//! call and the report of its outcome, for `thrifthive.AsyncClient` (the blocking client uses
+//! the same Rust [`Discovery`] directly, in [`super::balanced`]).
 
 use std::sync::Mutex;
 use std::time::Duration;
 
 use pyo3::exceptions::{PyBaseException, PyValueError};
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 use thrifthive_rpc::client::ClientError;
-use thrifthive_rpc::discovery::{Balance, Discovery as Source, Pick};
+use thrifthive_rpc::discovery::{
+    Balance, Discovery as Source, Ejection, InstanceState, Outcome, Pick,
+};
+use thrifthive_rpc::Address;
 
+use super::options::ejection;
 use crate::errors::client_error;
 
 /// Whether `address` names a discovered service (`etcd://`, `static://`, `dns://`; another
@@ -18,14 +23,23 @@ pub fn is_discovery_url(address: &str) -> bool {
     address.contains("://") && !address.starts_with("http://") && !address.starts_with("https://")
 }
 
-/// Follows a discovery URL and `balance`s calls across its instances; what it logs (etcd
-/// lost and back) goes to Python's `thrifthive.discovery` logger.
-pub fn follow(url: &str, balance: &str) -> PyResult<Source> {
+/// Follows a discovery URL and `balance`s calls across its instances, ejecting failing ones
+/// as `ejection` says; what it logs (etcd lost and back, instances ejected and back) goes to
+/// Python's `thrifthive.discovery` logger.
+pub fn follow(url: &str, balance: &str, ejection: Ejection) -> PyResult<Source> {
     crate::server::logging::install();
     let balance = balance
         .parse::<Balance>()
         .map_err(|err| PyValueError::new_err(err.to_string()))?;
-    Source::new(url, balance).map_err(|err| PyValueError::new_err(err.to_string()))
+    Source::new(url, balance, ejection).map_err(|err| PyValueError::new_err(err.to_string()))
+}
+
+/// The address a retry should avoid, as Python gives it.
+pub fn avoided(avoid: Option<&str>) -> PyResult<Option<Address>> {
+    avoid
+        .map(|a| a.parse::<Address>())
+        .transpose()
+        .map_err(|err| PyValueError::new_err(format!("avoid: {err}")))
 }
 
 /// The error of a call made while no instance is known.
@@ -43,6 +57,26 @@ pub fn instance_note(address: &impl std::fmt::Display, source: &Source) -> Strin
     )
 }
 
+/// The instances as `instances()` returns them: a dict each (see `thrifthive.Client`).
+pub fn instance_dicts<'py>(
+    py: Python<'py>,
+    states: Vec<InstanceState>,
+) -> PyResult<Vec<Bound<'py, PyDict>>> {
+    states
+        .into_iter()
+        .map(|state| {
+            let dict = PyDict::new(py);
+            dict.set_item("address", state.address.to_string())?;
+            dict.set_item("weight", state.weight)?;
+            dict.set_item("in_flight", state.in_flight)?;
+            dict.set_item("ejected", state.ejected)?;
+            dict.set_item("failures", state.failures)?;
+            dict.set_item("ejections", state.ejections)?;
+            Ok(dict)
+        })
+        .collect()
+}
+
 #[pyclass(frozen, module = "thrifthive._native")]
 pub struct Discovery {
     source: Source,
@@ -51,24 +85,45 @@ pub struct Discovery {
 #[pymethods]
 impl Discovery {
     #[new]
-    #[pyo3(signature = (url, *, balance = "p2c"))]
-    fn new(url: &str, balance: &str) -> PyResult<Discovery> {
+    #[pyo3(signature = (
+        url, *, balance = "p2c", eject_after = 5, eject_for = 30.0, max_eject_for = None,
+        max_ejected = 0.5,
+    ))]
+    fn new(
+        url: &str,
+        balance: &str,
+        eject_after: u32,
+        eject_for: f64,
+        max_eject_for: Option<f64>,
+        max_ejected: f64,
+    ) -> PyResult<Discovery> {
+        let ejection = ejection(eject_after, eject_for, max_eject_for, max_ejected)?;
         Ok(Discovery {
-            source: follow(url, balance)?,
+            source: follow(url, balance, ejection)?,
         })
     }
 
-    /// An instance for one call (counted in flight until `release`), None while none is known.
-    fn pick(&self) -> Option<Picked> {
-        self.source.pick().map(Picked::new)
+    /// An instance for one call (counted in flight until it is released), another than
+    /// `avoid` when there is one; None while none is known.
+    #[pyo3(signature = (avoid = None))]
+    fn pick(&self, avoid: Option<&str>) -> PyResult<Option<Picked>> {
+        Ok(self.source.pick(avoided(avoid)?.as_ref()).map(Picked::new))
     }
 
     /// `pick`, first waiting up to `timeout` seconds (with the GIL released) for the source's
     /// first report; blocks, so AsyncClient runs it in an executor.
-    fn pick_wait(&self, py: Python<'_>, timeout: f64) -> Option<Picked> {
+    #[pyo3(signature = (timeout, avoid = None))]
+    fn pick_wait(
+        &self,
+        py: Python<'_>,
+        timeout: f64,
+        avoid: Option<&str>,
+    ) -> PyResult<Option<Picked>> {
         let timeout = Duration::try_from_secs_f64(timeout).unwrap_or_default();
-        py.detach(|| self.source.pick_wait(timeout))
-            .map(Picked::new)
+        let avoid = avoided(avoid)?;
+        Ok(py
+            .detach(|| self.source.pick_wait(timeout, avoid.as_ref()))
+            .map(Picked::new))
     }
 
     /// The instances' addresses now.
@@ -78,6 +133,12 @@ impl Discovery {
             .iter()
             .map(ToString::to_string)
             .collect()
+    }
+
+    /// Each instance's address, weight, calls in flight, whether it is ejected, its failures
+    /// in a row and its ejections.
+    fn instances<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyDict>>> {
+        instance_dicts(py, self.source.instances())
     }
 
     /// Moves whenever the set changes.
@@ -99,7 +160,8 @@ impl Discovery {
     }
 }
 
-/// The instance a call goes to; `release()` when the call is over.
+/// The instance a call goes to; when the call is over, `answered()` (a reply came),
+/// `failed()` (the instance failed it) or `release()` (neither: cancelled, say).
 #[pyclass(frozen, module = "thrifthive._native")]
 pub struct Picked {
     #[pyo3(get)]
@@ -114,14 +176,31 @@ impl Picked {
             pick: Mutex::new(Some(pick)),
         }
     }
+
+    /// The pick, the first time the call is over.
+    fn take(&self) -> Option<Pick> {
+        self.pick.lock().ok().and_then(|mut pick| pick.take())
+    }
 }
 
 #[pymethods]
 impl Picked {
-    /// The call is over: it no longer counts in flight on its instance. Idempotent.
-    fn release(&self) {
-        if let Ok(mut pick) = self.pick.lock() {
-            pick.take();
+    /// The call got a reply (whatever it says). The first of these three calls counts.
+    fn answered(&self) {
+        if let Some(pick) = self.take() {
+            pick.report(Outcome::Answered);
         }
+    }
+
+    /// The instance failed the call (unreachable, hung up, timed out).
+    fn failed(&self) {
+        if let Some(pick) = self.take() {
+            pick.report(Outcome::Failed);
+        }
+    }
+
+    /// The call is over with no outcome: it no longer counts in flight on its instance.
+    fn release(&self) {
+        self.take();
     }
 }

@@ -18,11 +18,11 @@ use thrifthive_wire::{Limits, MessageHeader, MessageType};
 
 use super::balanced::Balanced;
 use super::calls::{decode_result, encode_call};
-use super::discovery::{follow, is_discovery_url};
-use super::options::{settings, Target, TlsArgs};
+use super::discovery::{avoided, follow, instance_dicts, instance_note, is_discovery_url};
+use super::options::{ejection, settings, Target, TlsArgs};
 use super::pool::Pool;
 use crate::codec;
-use crate::errors::{client_error, with_note};
+use crate::errors::{at_instance, client_error};
 
 /// Where calls go.
 enum Route {
@@ -48,7 +48,8 @@ impl RpcClient {
     #[pyo3(signature = (
         address, *, transport = "buffered", protocol = "binary", timeout = None,
         connect_timeout = 10.0, compression = None, tls = false, tls_ca = None, tls_cert = None,
-        tls_key = None, tls_server_name = None, balance = "p2c",
+        tls_key = None, tls_server_name = None, balance = "p2c", eject_after = 5,
+        eject_for = 30.0, max_eject_for = None, max_ejected = 0.5,
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -64,7 +65,12 @@ impl RpcClient {
         tls_key: Option<PathBuf>,
         tls_server_name: Option<&str>,
         balance: &str,
+        eject_after: u32,
+        eject_for: f64,
+        max_eject_for: Option<f64>,
+        max_ejected: f64,
     ) -> PyResult<RpcClient> {
+        let ejection = ejection(eject_after, eject_for, max_eject_for, max_ejected)?;
         let (route, options, codec) = if is_discovery_url(address) {
             if tls {
                 return Err(PyValueError::new_err(
@@ -73,7 +79,7 @@ impl RpcClient {
             }
             let (mut options, codec) = settings(transport, protocol, timeout, connect_timeout)?;
             options.transforms = transforms(transport, compression)?;
-            let discovery = follow(address, balance)?;
+            let discovery = follow(address, balance, ejection)?;
             let route = Route::Balanced(Balanced::new(discovery, options.clone()));
             (route, options, codec)
         } else {
@@ -102,8 +108,11 @@ impl RpcClient {
     /// Calls `name` with `args` (the `<method>_args` struct) and returns the `<method>_result`
     /// struct decoded as `result`; with `result=None` the call is oneway: it is sent and None
     /// is returned without waiting. `headers` go with the call as THeader info headers.
-    /// `timeout` (seconds) bounds this call if it is less than the client's timeout.
-    #[pyo3(signature = (name, args, result, headers = None, timeout = None))]
+    /// `timeout` (seconds) bounds this call if it is less than the client's timeout. A
+    /// balancing client sends it to another instance than `avoid` (where a retried call
+    /// failed) when there is one, and sets a failure's `instance` to where it went.
+    #[pyo3(signature = (name, args, result, headers = None, timeout = None, avoid = None))]
+    #[allow(clippy::too_many_arguments)]
     fn call<'py>(
         &self,
         py: Python<'py>,
@@ -112,7 +121,9 @@ impl RpcClient {
         result: Option<&Bound<'py, PyType>>,
         headers: Option<&Bound<'py, PyDict>>,
         timeout: Option<f64>,
+        avoid: Option<&str>,
     ) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let avoid = avoided(avoid)?;
         let info = headers.map(info_headers).transpose()?.unwrap_or_default();
         let timeout = match timeout {
             Some(seconds) => {
@@ -140,11 +151,25 @@ impl RpcClient {
         let reply = py
             .detach(|| match &self.route {
                 Route::One(pool) => pool.call(&request, &info, timeout, check_signals),
-                Route::Balanced(balanced) => {
-                    balanced.call(&request, &info, timeout, check_signals, &mut failed_at)
-                }
+                Route::Balanced(balanced) => balanced.call(
+                    &request,
+                    &info,
+                    timeout,
+                    check_signals,
+                    avoid.as_ref(),
+                    &mut failed_at,
+                ),
             })?
-            .map_err(|err| with_note(py, client_error(py, err), failed_at.as_deref()))?;
+            .map_err(|err| {
+                let error = client_error(py, err);
+                match (&failed_at, &self.route) {
+                    (Some(address), Route::Balanced(balanced)) => {
+                        let note = instance_note(address, balanced.discovery());
+                        at_instance(py, error, &address.to_string(), &note)
+                    }
+                    _ => error,
+                }
+            })?;
         let (Some(reply), Some(result)) = (reply, result) else {
             return Ok(None);
         };
@@ -156,6 +181,15 @@ impl RpcClient {
         match &self.route {
             Route::One(pool) => pool.close(),
             Route::Balanced(balanced) => balanced.close(),
+        }
+    }
+
+    /// The instances balanced across (none for a client of one address), each as a dict (see
+    /// `thrifthive.Client.instances`).
+    fn instances<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyDict>>> {
+        match &self.route {
+            Route::One(_) => Ok(Vec::new()),
+            Route::Balanced(balanced) => instance_dicts(py, balanced.instances()),
         }
     }
 

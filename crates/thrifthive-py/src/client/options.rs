@@ -8,6 +8,7 @@ use pyo3::prelude::*;
 use std::path::PathBuf;
 
 use thrifthive_rpc::client::ClientOptions;
+use thrifthive_rpc::discovery::Ejection;
 use thrifthive_rpc::tls::{client_config, ClientTls};
 use thrifthive_rpc::{Address, Protocol, Transport, WireFormat};
 
@@ -92,6 +93,22 @@ pub fn settings(
         ..ClientOptions::default()
     };
     Ok((options, codec))
+}
+
+/// When a discovering client ejects failing instances, from its Python options (see
+/// `thrifthive.Client`).
+pub fn ejection(
+    eject_after: u32,
+    eject_for: f64,
+    max_eject_for: Option<f64>,
+    max_ejected: f64,
+) -> PyResult<Ejection> {
+    let base = seconds("eject_for", eject_for)?;
+    let max = max_eject_for
+        .map(|s| seconds("max_eject_for", s))
+        .transpose()?;
+    Ejection::new(eject_after, base, max, max_ejected)
+        .map_err(|err| PyValueError::new_err(err.to_string()))
 }
 
 /// A positive, finite number of seconds.
