@@ -126,17 +126,18 @@ def test_a_stopped_instance_is_ejected_probed_and_back_when_restarted(
         assert logged(caplog, f"{b} is back in {hive.url()}: its probe call was answered")
 
 
-def test_max_ejected_keeps_part_of_the_set_in(hive: Hive) -> None:
-    hive.servers["d"] = thrifthive.Server(who.Who, Who("d"), port=0)
-    hive.servers["d"].start()
-    hive.ports["d"] = hive.servers["d"].port
-    for tag in "abc":
-        hive.stop(tag)
-    with thrifthive.Client(
-        who.Who, hive.url(), retries=0, eject_after=2, eject_for=30, max_ejected=0.5
-    ) as client:
-        results = outcomes(client.whoami, 60)
-        instances = client.instances()
+def test_max_ejected_keeps_part_of_the_set_in() -> None:
+    hive = Hive("abcd")
+    try:
+        for tag in "abc":
+            hive.stop(tag)
+        with thrifthive.Client(
+            who.Who, hive.url(), retries=0, eject_after=2, eject_for=30, max_ejected=0.5
+        ) as client:
+            results = outcomes(client.whoami, 60)
+            instances = client.instances()
+    finally:
+        hive.close()
     # Half of the four: two dead ones are out, the third stays in and keeps failing.
     assert sum(i["ejected"] for i in instances) == 2
     (kept,) = [i for i in instances if not i["ejected"] and i["address"] != hive.address("d")]
@@ -157,14 +158,15 @@ def test_every_instance_failing_still_tries_one() -> None:
 
 def test_ejection_can_be_turned_off_and_settings_are_checked(hive: Hive) -> None:
     hive.stop("b")
-    with thrifthive.Client(who.Who, hive.url(), balance="round_robin", retries=0, eject_after=0) as c:
+    url = hive.url()
+    with thrifthive.Client(who.Who, url, balance="round_robin", retries=0, eject_after=0) as c:
         assert outcomes(c.whoami, 30).count("failed") == 10
         assert not any(i["ejected"] for i in c.instances())
     with pytest.raises(ValueError, match="max_ejected must be a fraction"):
         thrifthive.Client(who.Who, hive.url(), max_ejected=2.0)
     with pytest.raises(ValueError, match="eject_for must be a positive number"):
         thrifthive.AsyncClient(who.Who, hive.url(), eject_for=0)
-    with pytest.raises(ValueError, match="max_eject_for .* must be at least eject_for"):
+    with pytest.raises(ValueError, match=r"max_eject_for \(1s\) must be at least eject_for"):
         thrifthive.Client(who.Who, hive.url(), eject_for=10, max_eject_for=1)
     with thrifthive.Client(who.Who, hive.address("a")) as one:
         assert one.instances() == []

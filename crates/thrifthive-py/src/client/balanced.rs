@@ -46,7 +46,10 @@ impl Balanced {
         avoid: Option<&Address>,
         failed_at: &mut Option<Address>,
     ) -> Result<Result<Option<Message>, ClientError>, E> {
-        let Some(pick) = self.discovery.pick_wait(self.options.connect_timeout, avoid) else {
+        let Some(pick) = self
+            .discovery
+            .pick_wait(self.options.connect_timeout, avoid)
+        else {
             return Ok(Err(no_instances(&self.discovery)));
         };
         let pool = self.pool(pick.address());
