@@ -113,7 +113,18 @@ impl Outcome {
             | ClientError::UnknownSequenceId { .. }
             | ClientError::WrongMethodName { .. }
             | ClientError::UnexpectedMessageType { .. } => Some(Outcome::Answered),
-            _ => Some(Outcome::Failed),
+            ClientError::Resolve { .. }
+            | ClientError::Refused { .. }
+            | ClientError::ConnectTimeout { .. }
+            | ClientError::Connect { .. }
+            | ClientError::Tls { .. }
+            | ClientError::Timeout { .. }
+            | ClientError::Closed { .. }
+            | ClientError::Io { .. }
+            | ClientError::NotThrift { .. }
+            | ClientError::WrongFormat { .. }
+            | ClientError::HttpStatus { .. }
+            | ClientError::InvalidHttp { .. } => Some(Outcome::Failed),
         }
     }
 }
