@@ -334,6 +334,7 @@ class BenchReport:
     @property
     def mean(self) -> float: ...
 
+def shown_address(address: str) -> str: ...
 def bench(
     address: str,
     request: bytes,

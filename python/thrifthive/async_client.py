@@ -199,7 +199,7 @@ class AsyncClient:
         await self.close()
 
     def __repr__(self) -> str:
-        return f"<thrifthive.AsyncClient {self.service.name} at {self.address}>"
+        return f"<thrifthive.AsyncClient {self.service.name} at {_native.shown_address(self.address)}>"
 
 
 def _bind(

@@ -8,7 +8,7 @@ use std::time::Duration;
 use pyo3::exceptions::{PyBaseException, PyValueError};
 use pyo3::prelude::*;
 use thrifthive_rpc::client::ClientError;
-use thrifthive_rpc::discovery::{Balance, Discovery as Source, Pick};
+use thrifthive_rpc::discovery::{without_password, Balance, Discovery as Source, Pick};
 
 use crate::errors::client_error;
 
@@ -16,6 +16,12 @@ use crate::errors::client_error;
 /// scheme is an unknown discovery URL), not one server (`host:port`, `unix:`, `http(s)://`).
 pub fn is_discovery_url(address: &str) -> bool {
     address.contains("://") && !address.starts_with("http://") && !address.starts_with("https://")
+}
+
+/// `address` as it may be shown (in a client's repr): an etcd URL's password masked.
+#[pyfunction]
+pub fn shown_address(address: &str) -> String {
+    without_password(address)
 }
 
 /// Follows a discovery URL and `balance`s calls across its instances; what it logs (etcd
