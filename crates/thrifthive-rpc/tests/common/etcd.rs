@@ -3,6 +3,8 @@
 //! same ports and data by [`Etcd::start`]). [`Etcd::start_tls`] serves clients over TLS only,
 //! requiring client certificates.
 
+#![allow(dead_code)] // Each test binary uses part of it.
+
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
