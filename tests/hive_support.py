@@ -108,6 +108,18 @@ class Etcd:
             kvs = json.load(reply).get("kvs", [])
         return [base64.b64decode(kv["key"]).decode() for kv in kvs]
 
+    def enable_auth(self, password: str) -> None:
+        """Turns on etcd's auth with user ``root`` (role root) and ``password``, through
+        etcd's JSON gateway; from then on every client must log in."""
+        for path, body in [
+            ("auth/user/add", {"name": "root", "password": password}),
+            ("auth/user/grant", {"user": "root", "role": "root"}),
+            ("auth/enable", {}),
+        ]:
+            url = f"http://127.0.0.1:{self.port}/v3/{path}"
+            with urllib.request.urlopen(url, json.dumps(body).encode(), timeout=5) as reply:
+                reply.read()
+
     def _healthy(self) -> bool:
         try:
             url = f"http://127.0.0.1:{self.port}/health"

@@ -54,6 +54,27 @@ def test_a_server_registers_while_it_runs(etcd: Etcd) -> None:
     assert etcd.keys("/hive/Who/") == []
 
 
+def test_several_members_and_a_password(etcd: Etcd) -> None:
+    """A cluster URL lists its members (one down here) and logs in; a client's repr keeps the
+    password to itself."""
+    etcd.enable_auth("pa:ss")
+    members = f"root:pa%3Ass@127.0.0.1:{free_port()},{etcd.endpoint}"
+    registry = f"etcd://{members}/hive"
+    server = thrifthive.Server(who.Who, Who("a"), port=0, registry=registry, registry_ttl=TTL)
+    server.start()
+    try:
+        with thrifthive.Client(who.Who, f"etcd://{members}/hive/Who") as client:
+            assert call_until(lambda reply: reply == "a", client.whoami) == "a"
+            assert "pa%3Ass" not in repr(client)
+            assert "root:***@" in repr(client)
+        # Without the password, nothing is found.
+        stranger = thrifthive.Client(who.Who, f"etcd://{etcd.endpoint}/hive/Who", connect_timeout=1)
+        with stranger, pytest.raises(TTransportException, match="no instance"):
+            stranger.whoami()
+    finally:
+        server.stop()
+
+
 def test_a_server_keeps_serving_without_etcd_and_registers_when_it_comes(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -354,6 +354,7 @@ class BenchReport:
     @property
     def mean(self) -> float: ...
 
+def shown_address(address: str) -> str: ...
 def bench(
     address: str,
     request: bytes,

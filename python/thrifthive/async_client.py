@@ -227,7 +227,8 @@ class AsyncClient:
         await self.close()
 
     def __repr__(self) -> str:
-        return f"<thrifthive.AsyncClient {self.service.name} at {self.address}>"
+        shown = _native.shown_address(self.address)
+        return f"<thrifthive.AsyncClient {self.service.name} at {shown}>"
 
 
 def _bind(

@@ -127,7 +127,8 @@ class Client:
     """A client of ``service`` at ``address``: ``"host:port"``, ``"[::1]:port"``,
     ``"unix:/path"``, or ``"http://host:port/path"`` (``https://`` with TLS) for Thrift over
     HTTP (each call a POST; ``headers`` become HTTP headers); or of its instances discovered at
-    ``"etcd://host:port/prefix/name"``, ``"static://host:port,host:port"`` or
+    ``"etcd://host:port/prefix/name"`` (several members ``h1:p1,h2:p2``, ``user:password@``,
+    ``etcds://...?ca=&cert=&key=`` for TLS), ``"static://host:port,host:port"`` or
     ``"dns://name:port"``, balanced as ``balance`` says (``"p2c"``, the default, or
     ``"round_robin"``).
 
@@ -294,7 +295,7 @@ class Client:
         self.close()
 
     def __repr__(self) -> str:
-        return f"<thrifthive.Client {self.service.name} at {self.address}>"
+        return f"<thrifthive.Client {self.service.name} at {_native.shown_address(self.address)}>"
 
 
 def _bind(

@@ -143,7 +143,9 @@ class Server:
     instance of ``name`` (the service's name by default), with ``weight`` and ``metadata``
     (a JSON-able mapping), under a lease of ``registry_ttl`` seconds kept alive while it runs;
     clients reach it at ``etcd://host:port/prefix/name``. It registers ``host:port`` unless
-    ``advertise`` says where clients reach it. See ``thrifthive._registry``.
+    ``advertise`` says where clients reach it. See ``thrifthive._registry``. A cluster's
+    members, a user and TLS go in the URL:
+    ``etcds://user:password@h1:2379,h2:2379/prefix?ca=ca.pem&cert=c.pem&key=c.key``.
     """
 
     def __init__(

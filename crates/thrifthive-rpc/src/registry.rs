@@ -14,8 +14,8 @@ use etcd_client::{Client, PutOptions};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::discovery::etcd::{connect_options, endpoint_and_prefix, RETRY};
-use crate::discovery::{background, DiscoveryError, InstanceRecord};
+use crate::discovery::etcd::RETRY;
+use crate::discovery::{background, DiscoveryError, EtcdTarget, InstanceRecord};
 
 const LOG: &str = "thrifthive.registry";
 
@@ -30,7 +30,8 @@ pub struct Registration {
 
 impl Registration {
     /// Starts registering `record` as `id` of service `name` in the registry at `url`
-    /// (`etcd://host:port/prefix`); returns at once, the work goes on in the background.
+    /// (`etcd://host:port/prefix`, or any form of [`EtcdTarget`]); returns at once, the work
+    /// goes on in the background.
     pub fn start(
         url: &str,
         name: &str,
@@ -38,23 +39,18 @@ impl Registration {
         record: &InstanceRecord,
         ttl: Duration,
     ) -> Result<Registration, DiscoveryError> {
-        let rest = url.strip_prefix("etcd://").ok_or_else(|| {
-            DiscoveryError(format!(
-                "unknown registry {url:?}: use etcd://host:port/prefix"
-            ))
-        })?;
-        let (endpoint, prefix) = endpoint_and_prefix(rest)?;
+        let target = EtcdTarget::parse(url)?;
         if name.is_empty() || name.contains('/') {
             return Err(DiscoveryError(format!(
                 "a registered service needs a name without '/', got {name:?}"
             )));
         }
         let ttl_secs = ttl.as_secs().max(1) as i64;
-        let key = format!("{prefix}{name}/{id}");
+        let key = format!("{}{name}/{id}", target.prefix());
         let value = serde_json::to_string(record).expect("a record always serializes");
         let (stop, stopped) = oneshot::channel();
         let task = background().spawn(keep_registered(
-            endpoint,
+            target,
             key.clone(),
             value,
             ttl_secs,
@@ -99,7 +95,7 @@ impl Drop for Registration {
 
 /// Registers, keeps alive, registers again after failures, until `stopped`; then revokes.
 async fn keep_registered(
-    endpoint: String,
+    target: EtcdTarget,
     key: String,
     value: String,
     ttl: i64,
@@ -109,7 +105,7 @@ async fn keep_registered(
     loop {
         let mut lease = None;
         let outcome = tokio::select! {
-            outcome = register(&endpoint, &key, &value, ttl, &mut lease, &mut failing) => outcome,
+            outcome = register(&target, &key, &value, ttl, &mut lease, &mut failing) => outcome,
             _ = &mut stopped => {
                 if let Some((mut client, id)) = lease {
                     match client.lease_revoke(id).await {
@@ -123,8 +119,8 @@ async fn keep_registered(
         };
         if !failing {
             failing = true;
-            log::warn!(target: LOG, "{key}: cannot register in etcd at {endpoint} ({outcome}); \
-                still serving, retrying every {RETRY:?}");
+            log::warn!(target: LOG, "{key}: cannot register in {target} ({outcome}); still \
+                serving, retrying every {RETRY:?}");
         } else {
             log::debug!(target: LOG, "{key}: {outcome}");
         }
@@ -138,7 +134,7 @@ async fn keep_registered(
 /// Grants a lease, puts the record under it and keeps it alive; returns why it stopped.
 /// `lease` holds the client and lease id once granted, for the revoke.
 async fn register(
-    endpoint: &str,
+    target: &EtcdTarget,
     key: &str,
     value: &str,
     ttl: i64,
@@ -146,16 +142,16 @@ async fn register(
     failing: &mut bool,
 ) -> String {
     let result: Result<String, etcd_client::Error> = async {
-        let mut client = Client::connect([endpoint], Some(connect_options())).await?;
+        let mut client = target.connect().await?;
         let id = client.lease_grant(ttl, None).await?.id();
         *lease = Some((client.clone(), id));
         client
             .put(key, value, Some(PutOptions::new().with_lease(id)))
             .await?;
         if std::mem::take(failing) {
-            log::info!(target: LOG, "{key}: registered again in etcd at {endpoint}");
+            log::info!(target: LOG, "{key}: registered again in {target}");
         } else {
-            log::info!(target: LOG, "{key}: registered in etcd at {endpoint}, ttl {ttl}s");
+            log::info!(target: LOG, "{key}: registered in {target}, ttl {ttl}s");
         }
         let (mut keeper, mut replies) = client.lease_keep_alive(id).await?;
         let period = Duration::from_millis((ttl as u64 * 1000 / 3).max(100));

@@ -10,7 +10,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use thrifthive_rpc::client::ClientError;
 use thrifthive_rpc::discovery::{
-    Balance, Discovery as Source, Ejection, InstanceState, Outcome, Pick,
+    without_password, Balance, Discovery as Source, Ejection, InstanceState, Outcome, Pick,
 };
 use thrifthive_rpc::Address;
 
@@ -21,6 +21,12 @@ use crate::errors::client_error;
 /// scheme is an unknown discovery URL), not one server (`host:port`, `unix:`, `http(s)://`).
 pub fn is_discovery_url(address: &str) -> bool {
     address.contains("://") && !address.starts_with("http://") && !address.starts_with("https://")
+}
+
+/// `address` as it may be shown (in a client's repr): an etcd URL's password masked.
+#[pyfunction]
+pub fn shown_address(address: &str) -> String {
+    without_password(address)
 }
 
 /// Follows a discovery URL and `balance`s calls across its instances, ejecting failing ones

@@ -32,5 +32,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<discovery::Picked>()?;
     m.add_class::<bench::BenchReport>()?;
     m.add_function(wrap_pyfunction!(bench::bench, m)?)?;
+    m.add_function(wrap_pyfunction!(discovery::shown_address, m)?)?;
     Ok(())
 }

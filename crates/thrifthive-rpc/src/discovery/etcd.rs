@@ -1,5 +1,6 @@
-//! `etcd://host:port/prefix`: the instances registered under the prefix (see
-//! [`crate::registry`]), one key each, `<prefix>/<instance id>` = an [`InstanceRecord`].
+//! `etcd://host:port/prefix` (see [`EtcdTarget`] for the whole form): the instances
+//! registered under the prefix (see [`crate::registry`]), one key each,
+//! `<prefix>/<instance id>` = an [`InstanceRecord`].
 //!
 //! The task lists the prefix, then watches it from the next revision, so no change between
 //! the two is missed; each event updates the list. When etcd cannot be reached or the watch
@@ -10,10 +11,11 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use etcd_client::{Client, ConnectOptions, EventType, GetOptions, KeyValue, WatchOptions};
+use etcd_client::{EventType, GetOptions, KeyValue, WatchOptions};
 use serde::{Deserialize, Serialize};
 use tokio::task::AbortHandle;
 
+use super::etcd_target::EtcdTarget;
 use super::{background, DiscoveryError, InstanceSet};
 use crate::net::Address;
 
@@ -37,68 +39,45 @@ fn one() -> u32 {
     1
 }
 
-/// Splits `host:port/prefix` (an etcd URL without its scheme) into the endpoint and the key
-/// prefix, which always ends with `/` (so `/hive/users` never matches `/hive/users2`).
-pub fn endpoint_and_prefix(rest: &str) -> Result<(String, String), DiscoveryError> {
-    let (endpoint, path) = rest.split_once('/').unwrap_or((rest, ""));
-    let path = path.trim_matches('/');
-    if endpoint.parse::<Address>().is_err() || path.is_empty() {
-        return Err(DiscoveryError(format!(
-            "etcd://{rest}: write etcd://host:port/prefix, e.g. etcd://127.0.0.1:2379/hive/users"
-        )));
-    }
-    Ok((format!("http://{endpoint}"), format!("/{path}/")))
-}
-
-/// How the hive connects to etcd: bounded connects and requests, and HTTP/2 pings, so that a
-/// dead etcd is noticed in seconds even without a reset.
-pub fn connect_options() -> ConnectOptions {
-    ConnectOptions::new()
-        .with_connect_timeout(Duration::from_secs(2))
-        .with_timeout(Duration::from_secs(5))
-        .with_keep_alive(Duration::from_secs(2), Duration::from_secs(2))
-        .with_keep_alive_while_idle(true)
-}
-
-pub fn start(rest: &str, set: Arc<InstanceSet>) -> Result<AbortHandle, DiscoveryError> {
-    let (endpoint, prefix) = endpoint_and_prefix(rest)?;
+pub fn start(url: &str, set: Arc<InstanceSet>) -> Result<AbortHandle, DiscoveryError> {
+    let target = EtcdTarget::parse(url)?;
     Ok(background()
-        .spawn(follow_forever(endpoint, prefix, set))
+        .spawn(follow_forever(target, set))
         .abort_handle())
 }
 
-async fn follow_forever(endpoint: String, prefix: String, set: Arc<InstanceSet>) {
+async fn follow_forever(target: EtcdTarget, set: Arc<InstanceSet>) {
     let mut instances = BTreeMap::new();
     let mut failing = false;
     loop {
-        let result = follow(&endpoint, &prefix, &set, &mut instances, &mut failing).await;
+        let result = follow(&target, &set, &mut instances, &mut failing).await;
         // Calls waiting for a first list stop waiting: they fail saying none is known.
         set.mark_reported();
         match result {
             Err(err) if !failing => {
                 failing = true;
                 log::warn!(target: LOG,
-                    "etcd at {endpoint} ({prefix}): {err}; keeping the {} known instances \
-                     and retrying every {RETRY:?}", instances.len());
+                    "{target}: {err}; keeping the {} known instances and retrying every \
+                     {RETRY:?}", instances.len());
             }
-            Err(err) => log::debug!(target: LOG, "etcd at {endpoint}: {err}"),
+            Err(err) => log::debug!(target: LOG, "{target}: {err}"),
             Ok(()) => {
-                log::info!(target: LOG, "etcd at {endpoint}: the watch of {prefix} ended; listing again")
+                log::info!(target: LOG, "{target}: the watch ended; listing again")
             }
         }
         tokio::time::sleep(RETRY).await;
     }
 }
 
-/// Lists `prefix` and follows its changes until the watch breaks.
+/// Lists the target's prefix and follows its changes until the watch breaks.
 async fn follow(
-    endpoint: &str,
-    prefix: &str,
+    target: &EtcdTarget,
     set: &InstanceSet,
     instances: &mut BTreeMap<String, (Address, u32)>,
     failing: &mut bool,
 ) -> Result<(), etcd_client::Error> {
-    let mut client = Client::connect([endpoint], Some(connect_options())).await?;
+    let prefix = target.prefix();
+    let mut client = target.connect().await?;
     let listed = client
         .get(prefix, Some(GetOptions::new().with_prefix()))
         .await?;
@@ -109,7 +88,7 @@ async fn follow(
     publish(set, instances);
     if *failing {
         *failing = false;
-        log::info!(target: LOG, "etcd at {endpoint} is back: {} instances under {prefix}", instances.len());
+        log::info!(target: LOG, "{target} is back: {} instances", instances.len());
     }
     let revision = listed.header().map_or(0, |h| h.revision());
     let options = WatchOptions::new()
@@ -161,15 +140,6 @@ fn publish(set: &InstanceSet, instances: &BTreeMap<String, (Address, u32)>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn urls() {
-        let (endpoint, prefix) = endpoint_and_prefix("127.0.0.1:2379/hive/users/").unwrap();
-        assert_eq!(endpoint, "http://127.0.0.1:2379");
-        assert_eq!(prefix, "/hive/users/");
-        assert!(endpoint_and_prefix("127.0.0.1:2379").is_err());
-        assert!(endpoint_and_prefix("nohost/hive").is_err());
-    }
 
     #[test]
     fn records() {

@@ -13,6 +13,7 @@
 mod balance;
 mod dns;
 pub(crate) mod etcd;
+mod etcd_target;
 mod outlier;
 mod set;
 mod static_list;
@@ -26,6 +27,7 @@ use tokio::task::AbortHandle;
 
 pub use balance::Balance;
 pub use etcd::InstanceRecord;
+pub use etcd_target::{without_password, EtcdTarget};
 pub use outlier::{Clock, Ejection, Outcome};
 pub use set::{Instance, InstanceSet, InstanceState, Pick};
 
@@ -71,16 +73,16 @@ impl Discovery {
                 None
             }
             Some(("dns", name)) => Some(dns::start(name, DNS_PERIOD, set.clone())?),
-            Some(("etcd", rest)) => Some(etcd::start(rest, set.clone())?),
+            Some(("etcd" | "etcds", _)) => Some(etcd::start(url, set.clone())?),
             _ => {
                 return Err(DiscoveryError(format!(
-                    "unknown discovery URL {url:?}: use etcd://host:port/prefix, \
+                "unknown discovery URL {url:?}: use etcd://host:port/prefix (etcds:// for TLS), \
                      static://host:port,host:port or dns://name:port"
-                )))
+            )))
             }
         };
         Ok(Discovery {
-            source: url.to_owned(),
+            source: without_password(url),
             set,
             balance,
             task,
