@@ -81,7 +81,13 @@ impl Pipeline {
         if framed {
             self.out.extend_from_slice(&[0; 4]);
         }
-        if let Err(err) = encode_call(&mut self.out, self.protocol, self.options.limits, header, args) {
+        if let Err(err) = encode_call(
+            &mut self.out,
+            self.protocol,
+            self.options.limits,
+            header,
+            args,
+        ) {
             self.out.truncate(start);
             return Err(err);
         }
@@ -114,7 +120,13 @@ impl Pipeline {
         let seqid = header.seqid;
         // The message alone first: the frame's header, of variable length, goes before it.
         self.message.clear();
-        encode_call(&mut self.message, self.protocol, self.options.limits, header, args)?;
+        encode_call(
+            &mut self.message,
+            self.protocol,
+            self.options.limits,
+            header,
+            args,
+        )?;
         let envelope = Envelope {
             seqid,
             info,

@@ -61,3 +61,22 @@ impl Default for ClientOptions {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_theader_requests_have_an_envelope() {
+        let header = ClientOptions {
+            format: WireFormat::new(Transport::Header, Protocol::Compact),
+            transforms: vec![Transform::Zlib],
+            ..ClientOptions::default()
+        };
+        let envelope = header.request_envelope().unwrap();
+        assert_eq!(envelope.protocol, Protocol::Compact);
+        assert_eq!(envelope.transforms, [Transform::Zlib]);
+        assert!(envelope.info.is_empty());
+        assert!(ClientOptions::default().request_envelope().is_none());
+    }
+}
