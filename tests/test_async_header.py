@@ -1,7 +1,8 @@
 """THeader from the AsyncClient: ``thrifthive.AsyncClient(..., transport="header")`` against a
 thrifthive Server (binary and compact inside, zlib, info headers per client and per call seen by
-sync and ``async def`` handlers, many calls with different headers in flight on one connection)
-and against Apache's THeaderProtocol servers; its options checked as the blocking Client's."""
+sync and ``async def`` handlers, many calls with different headers in flight on one connection,
+oneway calls, deadlines from timeouts), balanced over two instances, and against Apache's
+THeaderProtocol servers; its options checked as the blocking Client's."""
 
 from __future__ import annotations
 
@@ -66,6 +67,13 @@ def test_handlers_read_the_headers_each_call_sent(
             await c.touch(7)  # void
             with pytest.raises(items.NotFound):
                 await c.get(-1)
+            before = await c.notified()
+            await c.with_headers({"oneway": "1"}).notify("sent")
+            for _ in range(100):  # the server may run it after the next call
+                if await c.notified() > before:
+                    break
+                await asyncio.sleep(0.01)
+            assert await c.notified() == before + 1
 
     run(loop_runner, main())
 
@@ -87,6 +95,44 @@ def test_pipelined_calls_each_carry_their_own_headers(
             assert (await c.get(1)).name == ""
 
     run(loop_runner, main())
+
+
+class CountingHandler(HiveHandler):
+    """HiveHandler counting the calls of ``get`` it answered."""
+
+    def __init__(self, types: Any) -> None:
+        super().__init__(types)
+        self.served = 0
+
+    def get(self, id: int) -> Any:
+        self.served += 1
+        return super().get(id)
+
+
+def test_a_balanced_client_sends_headers_to_each_instance(
+    loop_runner: asyncio.Runner, items: ModuleType
+) -> None:
+    handlers = [CountingHandler(items), CountingHandler(items)]
+    servers = [thrifthive.Server(items.Items, h, port=0, handler_threads=1) for h in handlers]
+    for server in servers:
+        server.start()
+    try:
+        instances = ",".join(f"127.0.0.1:{server.port}" for server in servers)
+
+        async def main() -> list[str]:
+            async with thrifthive.AsyncClient(
+                items.Items, f"static://{instances}", transport="header", protocol="compact",
+                compression="zlib", balance="round_robin", headers={"caller": "lb"}, timeout=10,
+            ) as c:  # fmt: skip
+                traced = c.with_headers({"trace-id": "t"})
+                return [(await traced.get(i)).name for i in range(4)]
+
+        names = run(loop_runner, main())
+    finally:
+        for server in servers:
+            server.stop(grace=1.0)
+    assert names == ["caller=lb,trace-id=t"] * 4
+    assert [h.served for h in handlers] == [2, 2]
 
 
 def test_each_call_sends_its_timeout_as_the_deadline(
