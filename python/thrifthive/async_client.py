@@ -91,9 +91,9 @@ class AsyncClientOptions(TypedDict, total=False):
     service_name: str | None
     connections: int
     balance: str
-    retries: int
     headers: Mapping[str, str] | None
     compression: str | None
+    retries: int
     retry_budget: float
     retry_backoff: float
     retry_min_per_second: float
