@@ -23,6 +23,7 @@ import pytest
 
 import thrifthive
 from thrifthive import gen
+from thrifthive.context import DEADLINE_HEADER
 
 from .support import REPO
 
@@ -245,6 +246,31 @@ def test_the_typed_async_client_calls_a_served_generated_service(
         assert server.port is not None
         got = asyncio.run(use(server.port))
     assert got == [generated.User(id=i, name=f"user{i}") for i in range(3)]
+
+
+def test_the_typed_async_client_takes_the_theader_options(generated: ModuleType) -> None:
+    class Traced(_Handler):
+        def get(self, id: int) -> Any:
+            user = super().get(id)
+            headers = thrifthive.current_request().headers
+            user.name = ",".join(
+                f"{k}={v}" for k, v in sorted(headers.items()) if k != DEADLINE_HEADER
+            )
+            return user
+
+    async def use(port: int) -> list[str]:
+        async with generated.UsersAsyncClient(
+            f"127.0.0.1:{port}", transport="header", compression="zlib", timeout=5.0,
+            headers={"caller": "typed"},
+        ) as client:  # fmt: skip
+            traced = client.with_headers({"trace-id": "t-1"})
+            assert type(traced) is type(client)
+            return [(await client.get(1)).name, (await traced.get(2)).name]
+
+    with thrifthive.Server(generated.Users, Traced(generated), host="127.0.0.1", port=0) as server:
+        assert server.port is not None
+        names = asyncio.run(use(server.port))
+    assert names == ["caller=typed", "caller=typed,trace-id=t-1"]
 
 
 def test_names_python_reserves_work_as_in_load(generated: ModuleType) -> None:

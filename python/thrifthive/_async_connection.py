@@ -63,11 +63,17 @@ class Connection(asyncio.Protocol):
     # -- calls ------------------------------------------------------------------------------
 
     def request(
-        self, name: str, args: object, result: type, timeout: float | None
+        self,
+        name: str,
+        args: object,
+        result: type,
+        timeout: float | None,
+        headers: dict[str, str] | None = None,
     ) -> tuple[asyncio.Future[Any], int]:
-        """Sends a call; returns the future its reply completes, and its seqid."""
+        """Sends a call (with ``headers`` as THeader info headers); returns the future its
+        reply completes, and its seqid."""
         future = self.loop.create_future()
-        seqid = self.pipeline.send(name, args, result, future, timeout)
+        seqid = self.pipeline.send(name, args, result, future, timeout, headers)
         if self.pipeline.buffered > BATCH_LIMIT:
             # Out now rather than at the end of the iteration: the transport then tells at once
             # (pause_writing) whether the calls that follow must wait.
@@ -86,9 +92,9 @@ class Connection(asyncio.Protocol):
                 self._resumed = self.loop.create_future()
             await asyncio.shield(self._resumed)
 
-    def oneway(self, name: str, args: object) -> None:
+    def oneway(self, name: str, args: object, headers: dict[str, str] | None = None) -> None:
         """Sends a oneway call, written at once (with the requests before it)."""
-        self.pipeline.send(name, args, None, None, None)
+        self.pipeline.send(name, args, None, None, None, headers)
         self._flush()
 
     def close(self) -> None:

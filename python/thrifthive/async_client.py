@@ -40,6 +40,15 @@ another bound; ``asyncio.wait_for`` and ``asyncio.timeout`` work as well. A call
 or is cancelled leaves the connection and the other calls alone: its late reply is read and
 dropped.
 
+THeader: with ``transport="header"`` each request goes in a THeader frame (binary or compact
+inside, zlib with ``compression="zlib"``) carrying the info headers of ``headers=`` and of
+``client.with_headers({...})``, as :class:`~thrifthive.Client` sends them; replies come off the
+stream through the same Rust reader as framed and buffered ones. Deadlines are the blocking
+client's too (``thrifthive.context.outgoing``, reckoned at each attempt): a call sends its
+timeout as ``thrifthive-deadline-ms``, and inside a handler (``async def``, or a sync one running
+a loop of its own) forwards the request's info headers, waits no longer than the request's
+remaining time, and fails at once, unsent, once that has passed.
+
 Discovery: with ``"etcd://..."``, ``"static://..."`` or ``"dns://..."`` instead of an address,
 calls are balanced across the instances exactly as :class:`~thrifthive.Client` does (the same
 Rust ``Discovery``), each instance with a pool of its own (``_async_balanced``); instances that
@@ -52,7 +61,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from types import TracebackType
 from typing import Any, TypedDict, cast
 
@@ -60,9 +69,10 @@ from thrifthive import _native
 from thrifthive._async_balanced import Balanced, report
 from thrifthive._async_connection import Connection
 from thrifthive._async_pool import Pool
-from thrifthive._calls import method_of, named, result_reader
+from thrifthive._calls import checked_headers, method_of, named, result_reader
 from thrifthive._retry import RetryPolicy
 from thrifthive.client import InstanceState
+from thrifthive.context import outgoing
 from thrifthive.exceptions import (
     TApplicationException,
     TException,
@@ -85,6 +95,8 @@ class AsyncClientOptions(TypedDict, total=False):
     service_name: str | None
     connections: int
     balance: str
+    headers: Mapping[str, str] | None
+    compression: str | None
     retries: int
     retry_budget: float
     retry_backoff: float
@@ -105,7 +117,8 @@ class AsyncClient:
     ``"unix:/path"``; or of its instances discovered at a URL, balanced as ``balance`` says
     (see :class:`~thrifthive.Client`).
 
-    ``transport``, ``protocol``, ``connect_timeout`` and ``service_name`` are
+    ``transport`` (``"buffered"``, ``"framed"`` or ``"header"``), ``protocol``,
+    ``connect_timeout``, ``service_name``, ``headers`` and ``compression`` are
     :class:`~thrifthive.Client`'s. ``timeout`` bounds each call, in seconds (None: no bound).
     ``connections`` is the most connections the client opens (to each instance), each with
     any number of calls in flight. The client connects on its first call, in the running
@@ -126,6 +139,8 @@ class AsyncClient:
         service_name: str | None = None,
         connections: int = 1,
         balance: str = "p2c",
+        headers: Mapping[str, str] | None = None,
+        compression: str | None = None,
         retries: int = 2,
         retry_budget: float = 0.2,
         retry_backoff: float = 0.01,
@@ -145,10 +160,12 @@ class AsyncClient:
                 protocol=protocol,
                 timeout=timeout,
                 connect_timeout=connect_timeout,
+                compression=compression,
             )
 
         self.service = service
         self.address = address
+        self.transport = transport
         self._retry = RetryPolicy(retries, retry_budget, retry_backoff, retry_min_per_second)
         self._pool: Pool | Balanced
         if "://" in address:
@@ -168,19 +185,39 @@ class AsyncClient:
             self._pool = Pool(single, connections)
             self.timeout = single.timeout
         self._prefix = f"{service_name}:" if service_name else ""
+        self._headers = checked_headers(transport, headers) if headers else None
 
     def __getattr__(self, name: str) -> Callable[..., Coroutine[Any, Any, Any]]:
         method = method_of(self.service, name)
-        call = _bind(self._pool, self._prefix + name, method, self.timeout, self._retry)
+        call = _bind(
+            self._pool,
+            self._prefix + name,
+            method,
+            self.timeout,
+            self._headers,
+            self.transport == "header",
+            self._retry,
+        )
         # Cached on the instance: the next lookup does not come here.
         setattr(self, name, call)
         return call
 
     def with_timeout(self, timeout: float | None) -> AsyncClient:
         """This client (its connections included) with another timeout for each call."""
+        return self._view(timeout, self._headers)
+
+    def with_headers(self, headers: Mapping[str, str]) -> AsyncClient:
+        """This client (its connections included) whose calls also send ``headers``, over the
+        client's own (a key given in both takes its value from ``headers``), as
+        :meth:`thrifthive.Client.with_headers`."""
+        added = checked_headers(self.transport, headers)
+        return self._view(self.timeout, {**(self._headers or {}), **added})
+
+    def _view(self, timeout: float | None, headers: dict[str, str] | None) -> AsyncClient:
         view = object.__new__(AsyncClient)
-        view.service, view.address, view.timeout = self.service, self.address, timeout
+        view.service, view.address, view.transport = self.service, self.address, self.transport
         view._pool, view._prefix, view._retry = self._pool, self._prefix, self._retry
+        view.timeout, view._headers = timeout, headers
         return view
 
     @property
@@ -236,25 +273,32 @@ def _bind(
     wire_name: str,
     method: Method,
     timeout: float | None,
+    headers: dict[str, str] | None,
+    propagate: bool,
     retry: RetryPolicy,
 ) -> Callable[..., Coroutine[Any, Any, Any]]:
+    """The coroutine function of ``method``. Each attempt reckons what it sends and how long it
+    waits now (``context.outgoing``: inside a handler, the request's metadata and what is left
+    of its deadline), and fails at once, unsent, if that deadline has passed."""
     args_class, result_class = method.args, method.result
     read = result_reader(method)
     on: Callable[..., Coroutine[Any, Any, Any]]
 
     if result_class is None:
 
-        async def oneway_on(pool: Pool, /, *args: Any, **kwargs: Any) -> None:
-            call_args = args_class(*args, **kwargs)
-            (await _writable(pool, wire_name)).oneway(wire_name, call_args)
+        async def oneway_on(
+            pool: Pool, call_args: Any, sent: dict[str, str] | None, bound: float | None, /
+        ) -> None:
+            (await _writable(pool, wire_name)).oneway(wire_name, call_args, sent)
 
         on = oneway_on
     else:
 
-        async def call_on(pool: Pool, /, *args: Any, **kwargs: Any) -> Any:
-            call_args = args_class(*args, **kwargs)
+        async def call_on(
+            pool: Pool, call_args: Any, sent: dict[str, str] | None, bound: float | None, /
+        ) -> Any:
             conn = await _writable(pool, wire_name)
-            future, seqid = conn.request(wire_name, call_args, result_class, timeout)
+            future, seqid = conn.request(wire_name, call_args, result_class, bound, sent)
             try:
                 result = await future
             except asyncio.CancelledError:
@@ -264,35 +308,37 @@ def _bind(
             return read(result)
 
         on = call_on
-    return named(_retrying(_route(pool, on), method, retry), method)
-
-
-# The call, given the instance to avoid (where the call failed before it was retried).
-_Routed = Callable[[str | None], Callable[..., Coroutine[Any, Any, Any]]]
-
-
-def _retrying(route: _Routed, method: Method, retry: RetryPolicy) -> Callable[..., Any]:
-    """The call, sent again after a failure when ``retry`` says so (``thrifthive._retry``),
-    elsewhere than the instance it failed on; as it is when retries are off."""
+    route = _route(pool, on)
     first = route(None)
-    if retry.retries == 0:
-        return first
+
+    async def call(*args: Any, **kwargs: Any) -> Any:
+        call_args = args_class(*args, **kwargs)
+        sent, bound = outgoing(wire_name, headers, timeout, propagate)
+        return await first(call_args, sent, bound)
 
     async def retrying_call(*args: Any, **kwargs: Any) -> Any:
+        call_args = args_class(*args, **kwargs)
         attempts = retry.start(method)
-        call = first
+        send = first
         while True:
+            # Each attempt with what is left of the deadline (past it: raises, unsent).
+            sent, bound = outgoing(wire_name, headers, timeout, propagate)
             try:
-                return await call(*args, **kwargs)
+                return await send(call_args, sent, bound)
             except TException as exc:
                 delay = attempts.retry_after(exc)
                 if delay is None:
                     raise
+                # Sent again elsewhere than the instance it failed on.
                 if isinstance(exc, TTransportException) and exc.instance is not None:
-                    call = route(exc.instance)
+                    send = route(exc.instance)
             await asyncio.sleep(delay)
 
-    return retrying_call
+    return named(retrying_call if retry.retries else call, method)
+
+
+# The call, given the instance to avoid (where the call failed before it was retried).
+_Routed = Callable[[str | None], Callable[..., Coroutine[Any, Any, Any]]]
 
 
 def _route(pool: Pool | Balanced, on: Callable[..., Coroutine[Any, Any, Any]]) -> _Routed:

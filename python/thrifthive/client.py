@@ -62,14 +62,13 @@ instance, never all) is ejected at once, and when every instance is out one is s
 from __future__ import annotations
 
 import os
-import re
 import time
 from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import Any, TypedDict, cast
 
 from thrifthive import _native
-from thrifthive._calls import method_of, named, result_reader
+from thrifthive._calls import checked_headers, method_of, named, result_reader
 from thrifthive._retry import RetryPolicy
 from thrifthive.context import outgoing
 from thrifthive.exceptions import TException, TTransportException
@@ -117,10 +116,6 @@ class InstanceState(TypedDict):
     failures: int
     #: Times it was ejected.
     ejections: int
-
-
-# What an HTTP header name may be (RFC 9110's token).
-_HTTP_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 
 
 class Client:
@@ -215,7 +210,7 @@ class Client:
         self._prefix = f"{service_name}:" if service_name else ""
         self._headers: dict[str, str] | None = None
         if headers:
-            self._headers = self._checked_headers(headers)
+            self._headers = checked_headers(self.transport, headers)
 
     def with_headers(self, headers: Mapping[str, str]) -> Client:
         """A view of this client whose calls also send ``headers`` (over the client's own, a key
@@ -229,24 +224,8 @@ class Client:
         view._native = self._native
         view._retry = self._retry
         view._prefix = self._prefix
-        view._headers = {**(self._headers or {}), **self._checked_headers(headers)}
+        view._headers = {**(self._headers or {}), **checked_headers(self.transport, headers)}
         return view
-
-    def _checked_headers(self, headers: Mapping[str, str]) -> dict[str, str]:
-        if self.transport not in ("header", "http"):
-            raise ValueError(
-                f'headers need transport="header" or an http:// address: the {self.transport} '
-                "transport has no room for them"
-            )
-        checked = dict(headers)
-        for key, value in checked.items():
-            if not isinstance(key, str) or not isinstance(value, str):
-                raise TypeError(f"headers must map str to str, got {key!r}: {value!r}")
-            if self.transport == "http" and (
-                not _HTTP_TOKEN.fullmatch(key) or any(c in value for c in "\r\n\0")
-            ):
-                raise ValueError(f"{key!r}: {value!r} cannot be an HTTP header")
-        return checked
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
         call = _bind(

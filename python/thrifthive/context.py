@@ -13,13 +13,14 @@ The value lives in a :class:`contextvars.ContextVar`, set by the server around t
 handler starts with the context copied see it too. Calls without info headers (every framed or
 buffered call) see an empty context: setting it costs them nothing.
 
-Deadlines: a header-transport :class:`~thrifthive.Client` sends its call's deadline as the info
-header ``thrifthive-deadline-ms``, the milliseconds left when the call is sent (relative, so the
-two machines' clocks need not agree). The server turns it into ``current_request().deadline``, a
-:func:`time.monotonic` instant, on arrival; ``remaining()`` is the time left. A Client used
-inside a handler propagates: it forwards the request's info headers (all but the deadline header)
-under its own, and its call's deadline is the smaller of its timeout and the request's remaining
-time; once that has passed, its calls fail at once, unsent (see :func:`outgoing`).
+Deadlines: a header-transport :class:`~thrifthive.Client` or :class:`~thrifthive.AsyncClient`
+sends its call's deadline as the info header ``thrifthive-deadline-ms``, the milliseconds left
+when the call is sent (relative, so the two machines' clocks need not agree). The server turns
+it into ``current_request().deadline``, a :func:`time.monotonic` instant, on arrival;
+``remaining()`` is the time left. A client used inside a handler (sync or ``async def``)
+propagates: it forwards the request's info headers (all but the deadline header) under its
+own, and its call's deadline is the smaller of its timeout and the request's remaining time;
+once that has passed, its calls fail at once, unsent (see :func:`outgoing`).
 """
 
 from __future__ import annotations
@@ -80,9 +81,9 @@ def current_request() -> RequestContext:
 def outgoing(
     method: str, headers: dict[str, str] | None, timeout: float | None, propagate: bool
 ) -> tuple[dict[str, str] | None, float | None]:
-    """What a Client call of ``method`` made now sends, given the client's ``headers`` and
-    ``timeout``: its info headers, and the bound on its wait when the request being handled
-    (if any) sets a shorter one than ``timeout`` (else None).
+    """What a client call of ``method`` made now sends, given the client's ``headers`` and
+    ``timeout``: its info headers, and the bound on its wait, the smaller of ``timeout`` and
+    the time left of the request being handled, if any (None when neither bounds it).
 
     With ``propagate`` (a header-transport client), the headers are the current request's
     metadata (its info headers but the deadline) under ``headers``, and the deadline header
@@ -96,12 +97,12 @@ def outgoing(
             f"the deadline of the request being handled passed {-remaining:.3f}s ago: "
             f"{method} not sent",
         )
-    if not propagate:
-        return headers, remaining
     bound = timeout if remaining is None else min(remaining, timeout or remaining)
+    if not propagate:
+        return headers, bound
     if current.headers:
         forwarded = {k: v for k, v in current.headers.items() if k != DEADLINE_HEADER}
         headers = {**forwarded, **(headers or {})}
     if bound is not None:
         headers = {**(headers or {}), DEADLINE_HEADER: str(max(1, round(bound * 1000)))}
-    return headers, remaining
+    return headers, bound

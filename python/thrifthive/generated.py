@@ -142,6 +142,13 @@ class AsyncServiceClient:
         setattr(self, name, call)  # the next lookup does not come here
         return call
 
+    def with_headers(self, headers: Mapping[str, str]) -> Self:
+        """This typed client over ``self.client.with_headers(headers)``: its calls also send
+        ``headers`` (``transport="header"``), sharing the connections."""
+        view = object.__new__(type(self))
+        view.client = self.client.with_headers(headers)
+        return view
+
     async def close(self) -> None:
         """Closes the underlying client's connections."""
         await self.client.close()

@@ -4,9 +4,10 @@
 
 KIND is apache-simple, apache-threadpool, apache-nonblocking (framed only), thriftpy2 (its
 threaded server) or thriftpy2-asyncio (its asyncio server, ``async def`` handlers, no
-multiplexing); the handler is :class:`ThriftTestHandler` over that library's classes. It
-listens on 127.0.0.1 at a free port, prints ``PORT <n>``, serves, and exits when its stdin
-reaches end of file.
+multiplexing); TRANSPORT is buffered or framed, or for Apache's simple and threadpool servers
+header (THeaderProtocol, answering each call in the protocol it came in). The handler is
+:class:`ThriftTestHandler` over that library's classes. It listens on 127.0.0.1 at a free
+port, prints ``PORT <n>``, serves, and exits when its stdin reaches end of file.
 """
 
 from __future__ import annotations
@@ -55,10 +56,16 @@ def _apache(kind: str, transport: str, protocol: str, mux: bool, gen_dir: str) -
         "binary": TBinaryProtocol.TBinaryProtocolAcceleratedFactory(fallback=False),
         "compact": TCompactProtocol.TCompactProtocolAcceleratedFactory(fallback=False),
     }[protocol]
-    tfactory: Any = {
-        "buffered": TTransport.TBufferedTransportFactory(),
-        "framed": TTransport.TFramedTransportFactory(),
-    }[transport]
+    tfactory: Any
+    if transport == "header":
+        # THeaderProtocol frames by itself, and answers each call in the protocol it came in.
+        pfactory = apache_module("thrift.protocol.THeaderProtocol").THeaderProtocolFactory()
+        tfactory = TTransport.TTransportFactoryBase()
+    else:
+        tfactory = {
+            "buffered": TTransport.TBufferedTransportFactory(),
+            "framed": TTransport.TFramedTransportFactory(),
+        }[transport]
     server_socket = TSocket.TServerSocket("127.0.0.1", 0)
     server_socket.listen()
     port = server_socket.handle.getsockname()[1]

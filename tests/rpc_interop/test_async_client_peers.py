@@ -1,6 +1,6 @@
 """thrifthive.AsyncClient against the peers' servers (Apache's TSimpleServer, TThreadPoolServer
-and TNonblockingServer; thriftpy2's threaded and asyncio servers) and thrifthive's own, on
-asyncio's default loop and on uvloop.
+(both over THeader too) and TNonblockingServer; thriftpy2's threaded and asyncio servers) and
+thrifthive's own, on asyncio's default loop and on uvloop.
 
 Each ThriftTest call is made on its own, with the expectations the sync client's tests use
 (``calls.check``, given a function that runs the call on the test's loop); and then every call
@@ -32,6 +32,8 @@ PEER_KEYS = [
     ServerKey("apache-threadpool", "buffered", "binary", True),
     ServerKey("apache-nonblocking", "framed", "binary"),
     ServerKey("apache-nonblocking", "framed", "compact", True),
+    ServerKey("apache-simple", "header", "compact"),
+    ServerKey("apache-threadpool", "header", "binary", True),
     ServerKey("thriftpy2", "buffered", "binary"),
     ServerKey("thriftpy2", "framed", "compact", True),
     # Binary only: thriftpy2's asyncio compact protocol answers testStringMap with an empty

@@ -1,8 +1,10 @@
-//! Encoding a call and decoding its result: what the blocking `RpcClient` and the
-//! AsyncClient's `Pipeline` share.
+//! Encoding a call (its info headers included) and decoding its result: what the blocking
+//! `RpcClient` and the AsyncClient's `Pipeline` share.
 
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::PyType;
+use pyo3::types::{PyDict, PyType};
+use thrifthive_rpc::header::InfoHeaders;
 use thrifthive_rpc::Message;
 use thrifthive_wire::{Limits, MessageHeader};
 
@@ -57,4 +59,20 @@ pub fn decode_result<'py>(
     protocol
         .read(body, limits, job)
         .map_err(|err| codec_error(py, err))
+}
+
+/// A dict of `str` to `str` as THeader info headers.
+pub fn info_headers(headers: &Bound<'_, PyDict>) -> PyResult<InfoHeaders> {
+    let mut info = InfoHeaders::default();
+    for (key, value) in headers.iter() {
+        let (Ok(key), Ok(value)) = (key.extract::<String>(), value.extract::<String>()) else {
+            return Err(PyTypeError::new_err(format!(
+                "headers must map str to str, got {}: {}",
+                key.repr()?,
+                value.repr()?
+            )));
+        };
+        info.insert(key, value);
+    }
+    Ok(info)
 }

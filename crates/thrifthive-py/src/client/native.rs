@@ -10,16 +10,15 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::time::Duration;
 
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyType};
-use thrifthive_rpc::header::{InfoHeaders, Transform};
 use thrifthive_wire::{Limits, MessageHeader, MessageType};
 
 use super::balanced::Balanced;
-use super::calls::{decode_result, encode_call};
+use super::calls::{decode_result, encode_call, info_headers};
 use super::discovery::{avoided, follow, instance_dicts, instance_note, is_discovery_url};
-use super::options::{ejection, settings, Target, TlsArgs};
+use super::options::{ejection, settings, transforms, Target, TlsArgs};
 use super::pool::Pool;
 use crate::codec;
 use crate::errors::{at_instance, client_error};
@@ -204,35 +203,4 @@ impl RpcClient {
                 .collect(),
         }
     }
-}
-
-/// The transforms a client applies for `compression` (None or "zlib", THeader only).
-fn transforms(transport: &str, compression: Option<&str>) -> PyResult<Vec<Transform>> {
-    match compression {
-        None => Ok(Vec::new()),
-        Some("zlib") if transport == "header" => Ok(vec![Transform::Zlib]),
-        Some("zlib") => Err(PyValueError::new_err(format!(
-            "compression=\"zlib\" needs transport=\"header\" (the {transport} transport cannot \
-             say a message is compressed)"
-        ))),
-        Some(other) => Err(PyValueError::new_err(format!(
-            "unknown compression {other:?}: use None or \"zlib\""
-        ))),
-    }
-}
-
-/// A dict of `str` to `str` as THeader info headers.
-fn info_headers(headers: &Bound<'_, PyDict>) -> PyResult<InfoHeaders> {
-    let mut info = InfoHeaders::default();
-    for (key, value) in headers.iter() {
-        let (Ok(key), Ok(value)) = (key.extract::<String>(), value.extract::<String>()) else {
-            return Err(PyTypeError::new_err(format!(
-                "headers must map str to str, got {}: {}",
-                key.repr()?,
-                value.repr()?
-            )));
-        };
-        info.insert(key, value);
-    }
-    Ok(info)
 }

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 
 use thrifthive_rpc::client::ClientOptions;
 use thrifthive_rpc::discovery::Ejection;
+use thrifthive_rpc::header::Transform;
 use thrifthive_rpc::tls::{client_config, ClientTls};
 use thrifthive_rpc::{Address, Protocol, Transport, WireFormat};
 
@@ -109,6 +110,21 @@ pub fn ejection(
         .transpose()?;
     Ejection::new(eject_after, base, max, max_ejected)
         .map_err(|err| PyValueError::new_err(err.to_string()))
+}
+
+/// The transforms a client applies for `compression` (None or "zlib", THeader only).
+pub fn transforms(transport: &str, compression: Option<&str>) -> PyResult<Vec<Transform>> {
+    match compression {
+        None => Ok(Vec::new()),
+        Some("zlib") if transport == "header" => Ok(vec![Transform::Zlib]),
+        Some("zlib") => Err(PyValueError::new_err(format!(
+            "compression=\"zlib\" needs transport=\"header\" (the {transport} transport cannot \
+             say a message is compressed)"
+        ))),
+        Some(other) => Err(PyValueError::new_err(format!(
+            "unknown compression {other:?}: use None or \"zlib\""
+        ))),
+    }
 }
 
 /// A positive, finite number of seconds.

@@ -3,6 +3,8 @@
 //! encoded here into an output buffer that the connection writes out once per loop iteration,
 //! and what the socket receives is fed back here, cut into replies, matched to their calls by
 //! seqid (in whatever order they come), checked, decoded, and handed to each call's future.
+//! Over THeader each request goes in a frame of its own with the call's info headers, and
+//! replies are unwrapped by the same reader as the blocking client's.
 //!
 //! A call that was given up on (cancelled, or timed out) leaves its seqid behind, so that its
 //! late reply is read and dropped without disturbing the others. A reply that answers nothing
@@ -15,12 +17,13 @@ use std::time::{Duration, Instant};
 
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyType};
+use pyo3::types::{PyBytes, PyDict, PyType};
 use thrifthive_rpc::client::{check_reply, ClientError, ClientOptions, Replies};
+use thrifthive_rpc::header::{self, Envelope};
 use thrifthive_rpc::{Header, Message, MethodName};
 use thrifthive_wire::{LengthOf, Limits, MessageHeader, MessageType, WireError};
 
-use super::calls::{decode_result, encode_call};
+use super::calls::{decode_result, encode_call, info_headers};
 use super::options::seconds;
 use crate::codec;
 use crate::errors::client_error;
@@ -31,7 +34,11 @@ pub struct Pipeline {
     protocol: codec::Protocol,
     options: ClientOptions,
     replies: Replies,
+    /// For THeader, the envelope of every request (protocol and transforms).
+    envelope: Option<Envelope>,
     out: Vec<u8>,
+    /// For THeader, where a request is encoded before it is framed (kept for its capacity).
+    message: Vec<u8>,
     seqid: i32,
     pending: HashMap<i32, Pending>,
     /// Seqids of calls given up on whose replies may still come.
@@ -53,8 +60,10 @@ impl Pipeline {
         Pipeline {
             protocol,
             replies: Replies::new(&options),
+            envelope: options.request_envelope(),
             options,
             out: Vec::new(),
+            message: Vec::new(),
             seqid: 0,
             pending: HashMap::new(),
             abandoned: HashSet::new(),
@@ -65,49 +74,8 @@ impl Pipeline {
         self.options.limits
     }
 
-    /// Fails every call in flight with the error `error` makes for it, and forgets them all.
-    fn fail_all(
-        &mut self,
-        py: Python<'_>,
-        error: impl Fn(&MethodName) -> ClientError,
-    ) -> Vec<Outcome> {
-        self.abandoned.clear();
-        self.pending
-            .drain()
-            .map(|(_, pending)| {
-                let error = client_error(py, error(&pending.name));
-                (pending.future, Err(error))
-            })
-            .collect()
-    }
-}
-
-#[pymethods]
-impl Pipeline {
-    /// Encodes a call of `name` with `args` into the output buffer and returns its seqid. With
-    /// `result` (the `<method>_result` class) the call waits for a reply, which completes
-    /// `future`, within `timeout` seconds if given; without it the call is oneway.
-    #[pyo3(signature = (name, args, result, future, timeout))]
-    fn send(
-        &mut self,
-        name: &str,
-        args: &Bound<'_, PyAny>,
-        result: Option<&Bound<'_, PyType>>,
-        future: Option<Py<PyAny>>,
-        timeout: Option<f64>,
-    ) -> PyResult<i32> {
-        let py = args.py();
-        let timeout = timeout.map(|t| seconds("timeout", t)).transpose()?;
-        let seqid = self.seqid;
-        let message_type = match result {
-            Some(_) => MessageType::Call,
-            None => MessageType::Oneway,
-        };
-        let header = MessageHeader {
-            name: name.into(),
-            message_type,
-            seqid,
-        };
+    /// Appends the request, framed if the transport is.
+    fn write_plain(&mut self, header: MessageHeader<'_>, args: &Bound<'_, PyAny>) -> PyResult<()> {
         let framed = self.options.format.transport == thrifthive_rpc::Transport::Framed;
         let start = self.out.len();
         if framed {
@@ -132,9 +100,91 @@ impl Pipeline {
                     len: len as u64,
                     limit: i32::MAX as u64,
                 };
-                return Err(client_error(py, ClientError::InvalidRequest(error)));
+                return Err(client_error(args.py(), ClientError::InvalidRequest(error)));
             };
             self.out[start..start + 4].copy_from_slice(&prefix.to_be_bytes());
+        }
+        Ok(())
+    }
+
+    /// Appends the request in a THeader frame: `template`'s protocol and transforms, the
+    /// message's seqid, and `headers` as info headers.
+    fn write_header_frame(
+        &mut self,
+        template: Envelope,
+        header: MessageHeader<'_>,
+        args: &Bound<'_, PyAny>,
+        headers: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<()> {
+        let info = headers.map(info_headers).transpose()?.unwrap_or_default();
+        let seqid = header.seqid;
+        // The message alone first: the frame's header, of variable length, goes before it.
+        self.message.clear();
+        encode_call(
+            &mut self.message,
+            self.protocol,
+            self.options.limits,
+            header,
+            args,
+        )?;
+        let envelope = Envelope {
+            seqid,
+            info,
+            ..template
+        };
+        let frame = header::encode(&envelope, &self.message)
+            .map_err(|error| client_error(args.py(), ClientError::InvalidRequest(error)))?;
+        self.out.extend_from_slice(&frame);
+        Ok(())
+    }
+
+    /// Fails every call in flight with the error `error` makes for it, and forgets them all.
+    fn fail_all(
+        &mut self,
+        py: Python<'_>,
+        error: impl Fn(&MethodName) -> ClientError,
+    ) -> Vec<Outcome> {
+        self.abandoned.clear();
+        self.pending
+            .drain()
+            .map(|(_, pending)| {
+                let error = client_error(py, error(&pending.name));
+                (pending.future, Err(error))
+            })
+            .collect()
+    }
+}
+
+#[pymethods]
+impl Pipeline {
+    /// Encodes a call of `name` with `args` into the output buffer and returns its seqid. With
+    /// `result` (the `<method>_result` class) the call waits for a reply, which completes
+    /// `future`, within `timeout` seconds if given; without it the call is oneway. `headers`
+    /// go with it as THeader info headers (the THeader transport only).
+    #[pyo3(signature = (name, args, result, future, timeout, headers = None))]
+    fn send(
+        &mut self,
+        name: &str,
+        args: &Bound<'_, PyAny>,
+        result: Option<&Bound<'_, PyType>>,
+        future: Option<Py<PyAny>>,
+        timeout: Option<f64>,
+        headers: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<i32> {
+        let timeout = timeout.map(|t| seconds("timeout", t)).transpose()?;
+        let seqid = self.seqid;
+        let message_type = match result {
+            Some(_) => MessageType::Call,
+            None => MessageType::Oneway,
+        };
+        let header = MessageHeader {
+            name: name.into(),
+            message_type,
+            seqid,
+        };
+        match self.envelope.clone() {
+            Some(template) => self.write_header_frame(template, header, args, headers)?,
+            None => self.write_plain(header, args)?,
         }
         self.seqid = seqid.wrapping_add(1);
         if let (Some(result), Some(future)) = (result, future) {

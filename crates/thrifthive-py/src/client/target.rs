@@ -10,7 +10,7 @@ use pyo3::prelude::*;
 use thrifthive_rpc::client::ClientError;
 use thrifthive_rpc::MethodName;
 
-use super::options::Target;
+use super::options::{transforms, Target};
 use super::pipeline::Pipeline;
 use crate::errors::client_error;
 
@@ -24,7 +24,7 @@ impl ClientTarget {
     #[new]
     #[pyo3(signature = (
         address, *, transport = "buffered", protocol = "binary", timeout = None,
-        connect_timeout = 10.0,
+        connect_timeout = 10.0, compression = None,
     ))]
     fn new(
         address: &str,
@@ -32,8 +32,10 @@ impl ClientTarget {
         protocol: &str,
         timeout: Option<f64>,
         connect_timeout: f64,
+        compression: Option<&str>,
     ) -> PyResult<ClientTarget> {
-        let target = Target::new(address, transport, protocol, timeout, connect_timeout)?;
+        let mut target = Target::new(address, transport, protocol, timeout, connect_timeout)?;
+        target.options.transforms = transforms(transport, compression)?;
         Ok(ClientTarget { target })
     }
 

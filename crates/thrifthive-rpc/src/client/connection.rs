@@ -51,10 +51,7 @@ impl Connection {
             stream,
             replies: Replies::new(options),
             timeout: options.timeout,
-            envelope: (options.format.transport == Transport::Header).then(|| Envelope {
-                transforms: options.transforms.clone(),
-                ..Envelope::new(options.format.protocol)
-            }),
+            envelope: options.request_envelope(),
             http: (options.format.transport == Transport::Http).then(|| HttpTarget {
                 host: address.to_string(),
                 path: options.http_path.clone(),

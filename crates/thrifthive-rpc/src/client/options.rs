@@ -6,7 +6,7 @@ use std::time::Duration;
 use thrifthive_wire::Limits;
 
 use crate::format::{Protocol, Transport, WireFormat};
-use crate::header::Transform;
+use crate::header::{Envelope, Transform};
 
 /// How a client connects and talks.
 #[derive(Debug, Clone)]
@@ -35,6 +35,15 @@ pub struct ClientOptions {
 impl ClientOptions {
     pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
     pub const DEFAULT_MAX_FRAME_SIZE: usize = 16 * 1024 * 1024;
+
+    /// For THeader, the envelope every request goes in (its protocol and transforms; each
+    /// call sets its seqid and info headers); `None` for the other transports.
+    pub fn request_envelope(&self) -> Option<Envelope> {
+        (self.format.transport == Transport::Header).then(|| Envelope {
+            transforms: self.transforms.clone(),
+            ..Envelope::new(self.format.protocol)
+        })
+    }
 }
 
 impl Default for ClientOptions {
@@ -50,5 +59,24 @@ impl Default for ClientOptions {
             tls: None,
             tls_server_name: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_theader_requests_have_an_envelope() {
+        let header = ClientOptions {
+            format: WireFormat::new(Transport::Header, Protocol::Compact),
+            transforms: vec![Transform::Zlib],
+            ..ClientOptions::default()
+        };
+        let envelope = header.request_envelope().unwrap();
+        assert_eq!(envelope.protocol, Protocol::Compact);
+        assert_eq!(envelope.transforms, [Transform::Zlib]);
+        assert!(envelope.info.is_empty());
+        assert!(ClientOptions::default().request_envelope().is_none());
     }
 }
