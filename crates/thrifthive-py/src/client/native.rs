@@ -19,6 +19,7 @@ use thrifthive_wire::{Limits, MessageHeader, MessageType};
 use super::balanced::Balanced;
 use super::calls::{decode_result, encode_call};
 use super::discovery::{follow, is_discovery_url};
+use super::meter::CallMeter;
 use super::options::{settings, Target, TlsArgs};
 use super::pool::Pool;
 use crate::codec;
@@ -102,8 +103,10 @@ impl RpcClient {
     /// Calls `name` with `args` (the `<method>_args` struct) and returns the `<method>_result`
     /// struct decoded as `result`; with `result=None` the call is oneway: it is sent and None
     /// is returned without waiting. `headers` go with the call as THeader info headers.
-    /// `timeout` (seconds) bounds this call if it is less than the client's timeout.
-    #[pyo3(signature = (name, args, result, headers = None, timeout = None))]
+    /// `timeout` (seconds) bounds this call if it is less than the client's timeout. `meter`,
+    /// if given, counts the call in the client metrics.
+    #[pyo3(signature = (name, args, result, headers = None, timeout = None, meter = None))]
+    #[allow(clippy::too_many_arguments)]
     fn call<'py>(
         &self,
         py: Python<'py>,
@@ -112,6 +115,7 @@ impl RpcClient {
         result: Option<&Bound<'py, PyType>>,
         headers: Option<&Bound<'py, PyDict>>,
         timeout: Option<f64>,
+        meter: Option<&Bound<'py, CallMeter>>,
     ) -> PyResult<Option<Bound<'py, PyAny>>> {
         let info = headers.map(info_headers).transpose()?.unwrap_or_default();
         let timeout = match timeout {
@@ -137,18 +141,34 @@ impl RpcClient {
         let check_signals = || Python::attach(|py| py.check_signals());
         // Which instance a failed call went to, when the client balances.
         let mut failed_at = None;
-        let reply = py
-            .detach(|| match &self.route {
-                Route::One(pool) => pool.call(&request, &info, timeout, check_signals),
-                Route::Balanced(balanced) => {
-                    balanced.call(&request, &info, timeout, check_signals, &mut failed_at)
+        let metered = meter.map(|meter| meter.get().start());
+        let sent = py.detach(|| match &self.route {
+            Route::One(pool) => pool.call(&request, &info, timeout, check_signals),
+            Route::Balanced(balanced) => {
+                balanced.call(&request, &info, timeout, check_signals, &mut failed_at)
+            }
+        });
+        let reply = match sent {
+            Ok(reply) => reply,
+            Err(interrupted) => {
+                if let Some(metered) = metered {
+                    metered.cancelled();
                 }
-            })?
-            .map_err(|err| with_note(py, client_error(py, err), failed_at.as_deref()))?;
-        let (Some(reply), Some(result)) = (reply, result) else {
-            return Ok(None);
+                return Err(interrupted);
+            }
         };
-        decode_result(py, self.protocol, self.limits, &reply, result).map(Some)
+        let outcome = reply
+            .map_err(|err| with_note(py, client_error(py, err), failed_at.as_deref()))
+            .and_then(|reply| match (reply, result) {
+                (Some(reply), Some(result)) => {
+                    decode_result(py, self.protocol, self.limits, &reply, result).map(Some)
+                }
+                _ => Ok(None),
+            });
+        if let Some(metered) = metered {
+            metered.ended(py, outcome.as_ref().map(Option::as_ref));
+        }
+        outcome
     }
 
     /// Closes the idle connections; the next call opens a new one.

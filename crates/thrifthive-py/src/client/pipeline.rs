@@ -21,6 +21,7 @@ use thrifthive_rpc::{Header, Message, MethodName};
 use thrifthive_wire::{LengthOf, Limits, MessageHeader, MessageType, WireError};
 
 use super::calls::{decode_result, encode_call};
+use super::meter::{CallMeter, Metered};
 use super::options::seconds;
 use crate::codec;
 use crate::errors::client_error;
@@ -43,10 +44,11 @@ struct Pending {
     result: Py<PyType>,
     future: Py<PyAny>,
     deadline: Option<(Instant, Duration)>,
+    metered: Option<Metered>,
 }
 
-/// How a call ended: its result struct or its exception.
-type Outcome = (Py<PyAny>, PyResult<Py<PyAny>>);
+/// How a call ended: its future, its result struct or its exception, and its metrics.
+type Outcome = (Py<PyAny>, PyResult<Py<PyAny>>, Option<Metered>);
 
 impl Pipeline {
     pub fn new(protocol: codec::Protocol, options: ClientOptions) -> Pipeline {
@@ -76,7 +78,7 @@ impl Pipeline {
             .drain()
             .map(|(_, pending)| {
                 let error = client_error(py, error(&pending.name));
-                (pending.future, Err(error))
+                (pending.future, Err(error), pending.metered)
             })
             .collect()
     }
@@ -86,8 +88,9 @@ impl Pipeline {
 impl Pipeline {
     /// Encodes a call of `name` with `args` into the output buffer and returns its seqid. With
     /// `result` (the `<method>_result` class) the call waits for a reply, which completes
-    /// `future`, within `timeout` seconds if given; without it the call is oneway.
-    #[pyo3(signature = (name, args, result, future, timeout))]
+    /// `future`, within `timeout` seconds if given; without it the call is oneway. `meter`, if
+    /// given, counts the call in the client metrics.
+    #[pyo3(signature = (name, args, result, future, timeout, meter = None))]
     fn send(
         &mut self,
         name: &str,
@@ -95,6 +98,7 @@ impl Pipeline {
         result: Option<&Bound<'_, PyType>>,
         future: Option<Py<PyAny>>,
         timeout: Option<f64>,
+        meter: Option<&Bound<'_, CallMeter>>,
     ) -> PyResult<i32> {
         let py = args.py();
         let timeout = timeout.map(|t| seconds("timeout", t)).transpose()?;
@@ -137,14 +141,24 @@ impl Pipeline {
             self.out[start..start + 4].copy_from_slice(&prefix.to_be_bytes());
         }
         self.seqid = seqid.wrapping_add(1);
-        if let (Some(result), Some(future)) = (result, future) {
-            let pending = Pending {
-                name: MethodName::from(name),
-                result: result.clone().unbind(),
-                future,
-                deadline: timeout.map(|after| (Instant::now() + after, after)),
-            };
-            self.pending.insert(seqid, pending);
+        let metered = meter.map(|meter| meter.get().start());
+        match (result, future) {
+            (Some(result), Some(future)) => {
+                let pending = Pending {
+                    name: MethodName::from(name),
+                    result: result.clone().unbind(),
+                    future,
+                    deadline: timeout.map(|after| (Instant::now() + after, after)),
+                    metered,
+                };
+                self.pending.insert(seqid, pending);
+            }
+            // A oneway call is done once it is on its way.
+            _ => {
+                if let Some(metered) = metered {
+                    metered.ended(py, Ok(None));
+                }
+            }
         }
         Ok(seqid)
     }
@@ -177,7 +191,7 @@ impl Pipeline {
             let seqid = reply.header.seqid;
             if let Some(pending) = self.pending.remove(&seqid) {
                 let outcome = self.outcome(py, &pending, seqid, reply);
-                done.push((pending.future, outcome));
+                done.push((pending.future, outcome, pending.metered));
             } else if !self.abandoned.remove(&seqid) {
                 done.extend(self.fail_all(py, |method| ClientError::UnknownSequenceId {
                     method: method.clone(),
@@ -211,7 +225,7 @@ impl Pipeline {
                 method: pending.name,
                 after,
             };
-            done.push((pending.future, Err(client_error(py, error))));
+            done.push((pending.future, Err(client_error(py, error)), pending.metered));
         }
         complete(py, done);
         self.pending
@@ -223,8 +237,11 @@ impl Pipeline {
 
     /// Gives up on the call `seqid` (its task was cancelled): its reply will be dropped.
     fn forget(&mut self, seqid: i32) {
-        if self.pending.remove(&seqid).is_some() {
+        if let Some(pending) = self.pending.remove(&seqid) {
             self.abandoned.insert(seqid);
+            if let Some(metered) = pending.metered {
+                metered.cancelled();
+            }
         }
     }
 
@@ -290,9 +307,14 @@ impl Pipeline {
     }
 }
 
-/// Hands each outcome to its future, unless the future is done already (cancelled).
+/// Counts each outcome, and hands it to its future unless the future is done already
+/// (cancelled: its task will ask to forget a call that is no longer pending).
 fn complete(py: Python<'_>, done: Vec<Outcome>) {
-    for (future, outcome) in done {
+    for (future, outcome, metered) in done {
+        if let Some(metered) = metered {
+            let result = outcome.as_ref().map(|result| Some(result.bind(py)));
+            metered.ended(py, result);
+        }
         let future = future.bind(py);
         let finished = future
             .call_method0(intern!(py, "done"))
