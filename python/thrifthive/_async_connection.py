@@ -63,11 +63,17 @@ class Connection(asyncio.Protocol):
     # -- calls ------------------------------------------------------------------------------
 
     def request(
-        self, name: str, args: object, result: type, timeout: float | None
+        self,
+        name: str,
+        args: object,
+        result: type,
+        timeout: float | None,
+        meter: _native.CallMeter | None = None,
     ) -> tuple[asyncio.Future[Any], int]:
-        """Sends a call; returns the future its reply completes, and its seqid."""
+        """Sends a call (counted in ``meter``, if given); returns the future its reply
+        completes, and its seqid."""
         future = self.loop.create_future()
-        seqid = self.pipeline.send(name, args, result, future, timeout)
+        seqid = self.pipeline.send(name, args, result, future, timeout, meter)
         if self.pipeline.buffered > BATCH_LIMIT:
             # Out now rather than at the end of the iteration: the transport then tells at once
             # (pause_writing) whether the calls that follow must wait.
@@ -86,9 +92,10 @@ class Connection(asyncio.Protocol):
                 self._resumed = self.loop.create_future()
             await asyncio.shield(self._resumed)
 
-    def oneway(self, name: str, args: object) -> None:
-        """Sends a oneway call, written at once (with the requests before it)."""
-        self.pipeline.send(name, args, None, None, None)
+    def oneway(self, name: str, args: object, meter: _native.CallMeter | None = None) -> None:
+        """Sends a oneway call (counted in ``meter``, if given), written at once (with the
+        requests before it)."""
+        self.pipeline.send(name, args, None, None, None, meter)
         self._flush()
 
     def close(self) -> None:

@@ -8,11 +8,13 @@ from typing import Any, ClassVar, Literal, TypeVar, final
 
 __all__ = [
     "BenchReport",
+    "CallMeter",
     "ClientTarget",
     "Compilation",
     "Diagnostic",
     "Discovery",
     "Limits",
+    "MetricsServer",
     "NativeServer",
     "Note",
     "Picked",
@@ -221,9 +223,18 @@ class RpcClient:
         result: type[_T] | None,
         headers: dict[str, str] | None = None,
         timeout: float | None = None,
+        meter: CallMeter | None = None,
     ) -> _T | None: ...
     def close(self) -> None: ...
     def addresses(self) -> list[str]: ...
+
+@final
+class CallMeter:
+    """The client metrics (thrift_client_*) of one method of one service."""
+
+    def __new__(cls, service: str, method: str, *, oneway: bool) -> CallMeter: ...
+    def unsent(self, error: BaseException, seconds: float) -> None: ...
+    def retried(self) -> None: ...
 
 @final
 class Discovery:
@@ -298,6 +309,7 @@ class Pipeline:
         result: type | None,
         future: object | None,
         timeout: float | None,
+        meter: CallMeter | None = None,
     ) -> int: ...
     def take(self) -> bytes: ...
     def feed(self, data: bytes) -> bool: ...
@@ -406,6 +418,17 @@ class Route:
 
 def render_metrics() -> str:
     """The process's call metrics in Prometheus' text format."""
+
+@final
+class MetricsServer:
+    """``/metrics`` served from a background thread, until closed."""
+
+    def __new__(cls, host: str, port: int) -> MetricsServer: ...
+    @property
+    def port(self) -> int: ...
+    def close(self) -> None: ...
+    def __enter__(self) -> MetricsServer: ...
+    def __exit__(self, *_exc: object) -> None: ...
 
 @final
 class Router:

@@ -43,15 +43,20 @@ dropped.
 Discovery: with ``"etcd://..."``, ``"static://..."`` or ``"dns://..."`` instead of an address,
 calls are balanced across the instances exactly as :class:`~thrifthive.Client` does (the same
 Rust ``Discovery``), each instance with a pool of its own (``_async_balanced``).
+
+Metrics (:mod:`thrifthive.metrics`): counted as :class:`~thrifthive.Client` counts them, in
+``_native.Pipeline`` as each attempt is sent and ends; an attempt that fails before it is sent
+(it cannot connect, no instance is known) is counted here.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Callable, Coroutine
+import time
+from collections.abc import Awaitable, Callable, Coroutine
 from types import TracebackType
-from typing import Any, TypedDict
+from typing import Any, TypedDict, TypeVar
 
 from thrifthive import _native
 from thrifthive._async_balanced import Balanced
@@ -68,6 +73,8 @@ from thrifthive.exceptions import (
 from thrifthive.service import Method, Service
 
 __all__ = ["AsyncClient", "AsyncClientOptions"]
+
+_T = TypeVar("_T")
 
 
 class AsyncClientOptions(TypedDict, total=False):
@@ -148,10 +155,13 @@ class AsyncClient:
             self._pool = Pool(single, connections)
             self.timeout = single.timeout
         self._prefix = f"{service_name}:" if service_name else ""
+        # The service's name in the metrics: as the server names it.
+        self._metered_as = service_name or service.name
 
     def __getattr__(self, name: str) -> Callable[..., Coroutine[Any, Any, Any]]:
         method = method_of(self.service, name)
-        call = _bind(self._pool, self._prefix + name, method, self.timeout, self._retry)
+        meter = _native.CallMeter(self._metered_as, name, oneway=method.oneway)
+        call = _bind(self._pool, self._prefix + name, method, meter, self.timeout, self._retry)
         # Cached on the instance: the next lookup does not come here.
         setattr(self, name, call)
         return call
@@ -161,6 +171,7 @@ class AsyncClient:
         view = object.__new__(AsyncClient)
         view.service, view.address, view.timeout = self.service, self.address, timeout
         view._pool, view._prefix, view._retry = self._pool, self._prefix, self._retry
+        view._metered_as = self._metered_as
         return view
 
     @property
@@ -206,6 +217,7 @@ def _bind(
     pool: Pool | Balanced,
     wire_name: str,
     method: Method,
+    meter: _native.CallMeter,
     timeout: float | None,
     retry: RetryPolicy,
 ) -> Callable[..., Coroutine[Any, Any, Any]]:
@@ -217,15 +229,15 @@ def _bind(
 
         async def oneway_on(pool: Pool, /, *args: Any, **kwargs: Any) -> None:
             call_args = args_class(*args, **kwargs)
-            (await _writable(pool, wire_name)).oneway(wire_name, call_args)
+            (await _writable(pool, wire_name, meter)).oneway(wire_name, call_args, meter)
 
         on = oneway_on
     else:
 
         async def call_on(pool: Pool, /, *args: Any, **kwargs: Any) -> Any:
             call_args = args_class(*args, **kwargs)
-            conn = await _writable(pool, wire_name)
-            future, seqid = conn.request(wire_name, call_args, result_class, timeout)
+            conn = await _writable(pool, wire_name, meter)
+            future, seqid = conn.request(wire_name, call_args, result_class, timeout, meter)
             try:
                 result = await future
             except asyncio.CancelledError:
@@ -235,11 +247,14 @@ def _bind(
             return read(result)
 
         on = call_on
-    return named(_retrying(_route(pool, on), method, retry), method)
+    return named(_retrying(_route(pool, on, meter), method, meter, retry), method)
 
 
 def _retrying(
-    call: Callable[..., Coroutine[Any, Any, Any]], method: Method, retry: RetryPolicy
+    call: Callable[..., Coroutine[Any, Any, Any]],
+    method: Method,
+    meter: _native.CallMeter,
+    retry: RetryPolicy,
 ) -> Callable[..., Coroutine[Any, Any, Any]]:
     """``call``, sent again after a failure when ``retry`` says so (``thrifthive._retry``);
     as it is when retries are off."""
@@ -247,7 +262,7 @@ def _retrying(
         return call
 
     async def retrying_call(*args: Any, **kwargs: Any) -> Any:
-        attempts = retry.start(method)
+        attempts = retry.start(method, meter)
         while True:
             try:
                 return await call(*args, **kwargs)
@@ -261,7 +276,9 @@ def _retrying(
 
 
 def _route(
-    pool: Pool | Balanced, on: Callable[..., Coroutine[Any, Any, Any]]
+    pool: Pool | Balanced,
+    on: Callable[..., Coroutine[Any, Any, Any]],
+    meter: _native.CallMeter,
 ) -> Callable[..., Coroutine[Any, Any, Any]]:
     """The call: on the one pool (bound with a partial, so a client of one address pays no
     extra frame), or on the pool of the instance picked for it."""
@@ -270,7 +287,7 @@ def _route(
     balanced = pool
 
     async def balanced_call(*args: Any, **kwargs: Any) -> Any:
-        picked = await balanced.pick()
+        picked = await _unsent_counted(meter, balanced.pick())
         try:
             return await on(balanced.pool(picked.address), *args, **kwargs)
         except _CALL_ERRORS as exc:
@@ -282,10 +299,10 @@ def _route(
     return balanced_call
 
 
-async def _writable(pool: Pool, wire_name: str) -> Connection:
+async def _writable(pool: Pool, wire_name: str, meter: _native.CallMeter) -> Connection:
     """A connection to send on: the least busy, waiting first while the server takes no more
     (the transport paused writing)."""
-    conn = pool.pick() or await pool.connect(wire_name)
+    conn = pool.pick() or await _unsent_counted(meter, pool.connect(wire_name))
     while conn.paused:
         await conn.writable()
         if conn.closed_by_client:
@@ -294,5 +311,16 @@ async def _writable(pool: Pool, wire_name: str) -> Connection:
                 f"the client was closed while the call to {wire_name} waited to be sent",
             )
         if not conn.open:  # lost before the call was sent: it may go on another connection
-            conn = pool.pick() or await pool.connect(wire_name)
+            conn = pool.pick() or await _unsent_counted(meter, pool.connect(wire_name))
     return conn
+
+
+async def _unsent_counted(meter: _native.CallMeter, waiting: Awaitable[_T]) -> _T:
+    """What ``waiting`` (a connect, a pick of an instance) gives; its TTransportException
+    fails the call before it is sent, and is counted in ``meter`` as its outcome."""
+    began = time.monotonic()
+    try:
+        return await waiting
+    except TTransportException as exc:
+        meter.unsent(exc, time.monotonic() - began)
+        raise

@@ -55,6 +55,15 @@ impl MetricsServer {
             task.abort();
         }
     }
+
+    fn __enter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    #[pyo3(signature = (*_exc))]
+    fn __exit__(&self, _exc: &Bound<'_, pyo3::types::PyTuple>) {
+        self.close();
+    }
 }
 
 impl Drop for MetricsServer {
