@@ -23,7 +23,6 @@ import pytest
 
 import thrifthive
 from thrifthive import gen
-
 from thrifthive.exceptions import TTransportException
 
 from .support import REPO

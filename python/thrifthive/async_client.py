@@ -302,7 +302,7 @@ def _route(
 async def _writable(pool: Pool, wire_name: str, meter: _native.CallMeter) -> Connection:
     """A connection to send on: the least busy, waiting first while the server takes no more
     (the transport paused writing)."""
-    conn = pool.pick() or await _unsent_counted(meter, pool.connect(wire_name))
+    conn = pool.pick() or await _connect(pool, wire_name, meter)
     while conn.paused:
         await conn.writable()
         if conn.closed_by_client:
@@ -311,8 +311,13 @@ async def _writable(pool: Pool, wire_name: str, meter: _native.CallMeter) -> Con
                 f"the client was closed while the call to {wire_name} waited to be sent",
             )
         if not conn.open:  # lost before the call was sent: it may go on another connection
-            conn = pool.pick() or await _unsent_counted(meter, pool.connect(wire_name))
+            conn = pool.pick() or await _connect(pool, wire_name, meter)
     return conn
+
+
+async def _connect(pool: Pool, wire_name: str, meter: _native.CallMeter) -> Connection:
+    """A new connection of ``pool``; a failure to connect counted in ``meter``."""
+    return await _unsent_counted(meter, pool.connect(wire_name))
 
 
 async def _unsent_counted(meter: _native.CallMeter, waiting: Awaitable[_T]) -> _T:

@@ -139,25 +139,25 @@ fn error_code(error: &Bound<'_, PyAny>) -> Cow<'static, str> {
     };
     if is(application_exception(py)) {
         Cow::Owned(ExceptionKind(kind()).to_string())
-    } else if is(exception_class(py, &TRANSPORT_EXCEPTION, "TTransportException")) {
+    } else if is(transport_exception(py)) {
         Cow::Borrowed(transport_code(kind()))
-    } else if is(exception_class(py, &PROTOCOL_EXCEPTION, "TProtocolException")) {
+    } else if is(protocol_exception(py)) {
         Cow::Owned(ExceptionKind::PROTOCOL_ERROR.to_string())
     } else {
         Cow::Owned(exception_name(error))
     }
 }
 
-static TRANSPORT_EXCEPTION: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-static PROTOCOL_EXCEPTION: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+/// `thrifthive.exceptions.TTransportException`, imported once.
+fn transport_exception(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+    static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+    CLASS.import(py, "thrifthive.exceptions", "TTransportException")
+}
 
-/// `thrifthive.exceptions.<name>`, imported once into `cell`.
-fn exception_class<'py>(
-    py: Python<'py>,
-    cell: &'static PyOnceLock<Py<PyType>>,
-    name: &str,
-) -> PyResult<&'py Bound<'py, PyType>> {
-    cell.import(py, "thrifthive.exceptions", name)
+/// `thrifthive.exceptions.TProtocolException`, imported once.
+fn protocol_exception(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+    static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+    CLASS.import(py, "thrifthive.exceptions", "TProtocolException")
 }
 
 /// The name of a `TTransportException` kind, as Apache numbers them.

@@ -225,7 +225,11 @@ impl Pipeline {
                 method: pending.name,
                 after,
             };
-            done.push((pending.future, Err(client_error(py, error)), pending.metered));
+            done.push((
+                pending.future,
+                Err(client_error(py, error)),
+                pending.metered,
+            ));
         }
         complete(py, done);
         self.pending

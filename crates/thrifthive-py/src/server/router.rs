@@ -414,4 +414,3 @@ impl Route {
 
 /// The outcome of a call that returned.
 const OK: &str = "OK";
-

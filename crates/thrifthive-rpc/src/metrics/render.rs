@@ -18,9 +18,9 @@ pub(super) fn render(series: &BTreeMap<Key, Arc<Series>>) -> String {
             continue;
         }
         let prefix = side.prefix();
-        let (who, verb) = match side {
-            Side::Server => ("server", "started on the server"),
-            Side::Client => ("client", "started by the client"),
+        let (who, verb, timed) = match side {
+            Side::Server => ("server", "started on the server", "a call's arrival"),
+            Side::Client => ("client", "started by the client", "sending a call"),
         };
         metric(
             &mut out,
@@ -60,7 +60,7 @@ pub(super) fn render(series: &BTreeMap<Key, Arc<Series>>) -> String {
             &mut out,
             &name,
             "histogram",
-            &format!("Time from a call's arrival to its outcome on the {who}, in seconds."),
+            &format!("Time from {timed} to its outcome on the {who}, in seconds."),
         );
         for (key, series) in &mine {
             let snapshot = series.seconds.snapshot();
