@@ -1,7 +1,7 @@
 //! `_native.RpcClient`: one call is one Rust call. The arguments struct is encoded as a call
 //! message, sent and answered on a pooled connection with the GIL released, and the reply's
 //! result struct decoded; `python/thrifthive/client.py` builds the arguments and reads the
-//! result.
+//! result. A call given a `CallMeter` is counted in the client metrics on the way.
 //!
 //! A client of one address calls through one [`Pool`]; a client of a discovery URL
 //! (`etcd://`, `static://`, `dns://`) through [`Balanced`], a pool per instance.

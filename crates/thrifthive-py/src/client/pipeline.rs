@@ -8,6 +8,9 @@
 //! late reply is read and dropped without disturbing the others. A reply that answers nothing
 //! sent, or a stream that cannot be read, fails every call in flight: the connection can no
 //! longer be trusted.
+//!
+//! Each call given a `CallMeter` is counted in the client metrics here: started when encoded,
+//! ended however it ends (a reply, an error, its timeout, given up on).
 
 use std::collections::{HashMap, HashSet};
 use std::io;
