@@ -24,8 +24,10 @@ import pytest
 import thrifthive
 from thrifthive import gen
 from thrifthive.context import DEADLINE_HEADER
+from thrifthive.exceptions import TTransportException
 
 from .support import REPO
+from .test_retry import HangUp
 
 IDL = REPO / "tests" / "gen_snapshot" / "idl" / "hive.thrift"
 EDGE = REPO / "tests" / "gen_typing" / "edge.thrift"
@@ -171,6 +173,8 @@ def test_services_match(generated: ModuleType, loaded: ModuleType) -> None:
     for name, method in made.functions.items():
         other = reference.functions[name]
         assert (method.oneway, method.doc) == (other.oneway, other.doc)
+        assert method.annotations == other.annotations
+        assert method.idempotent == other.idempotent
         for part in ("args", "result"):
             mine, theirs = getattr(method, part), getattr(other, part)
             assert (mine is None) == (theirs is None)
@@ -180,6 +184,9 @@ def test_services_match(generated: ModuleType, loaded: ModuleType) -> None:
                     theirs.__thrift_spec__, loaded
                 )
         assert list(method.throws) == list(other.throws)
+    assert made.methods["get"].annotations == {"hive.idempotent": ""}
+    assert made.methods["get"].idempotent
+    assert not made.methods["rename"].idempotent
 
 
 class _Handler:
@@ -271,6 +278,26 @@ def test_the_typed_async_client_takes_the_theader_options(generated: ModuleType)
         assert server.port is not None
         names = asyncio.run(use(server.port))
     assert names == ["caller=typed", "caller=typed,trace-id=t-1"]
+
+
+def test_the_typed_client_retries_only_idempotent_methods_after_a_transport_failure(
+    generated: ModuleType,
+) -> None:
+    hang_up = HangUp()  # reads each request, then closes: the call may have run
+    try:
+        address = f"127.0.0.1:{hang_up.port}"
+        with generated.UsersClient(address, retries=2, retry_backoff=0.0) as client:
+            with pytest.raises(TTransportException) as idempotent:
+                client.get(1)  # (hive.idempotent): sent 3 times
+            assert hang_up.requests == 3
+            assert client.retry_stats["retries"] == 2
+            assert idempotent.value.__notes__[-1] == "get failed after 3 attempts (2 retries)"
+            with pytest.raises(TTransportException):
+                client.rename(1, "new")  # not idempotent: sent once
+            assert hang_up.requests == 4
+            assert client.retry_stats["retries"] == 2
+    finally:
+        hang_up.close()
 
 
 def test_names_python_reserves_work_as_in_load(generated: ModuleType) -> None:

@@ -158,7 +158,8 @@ def test_an_instance_that_is_down_fails_its_calls_clearly(
     [
         ("static://", "p2c", "names no address"),
         ("static://127.0.0.1", "p2c", "host:port"),
-        ("etcd://127.0.0.1:2379", "p2c", "etcd://host:port/prefix"),
+        ("etcd://127.0.0.1:2379", "p2c", "a key prefix is missing"),
+        ("etcds://127.0.0.1:2379/hive?ca=/nonexistent", "p2c", "cannot read ca=/nonexistent"),
         ("dns://localhost", "p2c", "dns://name:port"),
         ("consul://x/y", "p2c", "unknown discovery URL"),
         ("static://127.0.0.1:1", "random", "unknown balance"),

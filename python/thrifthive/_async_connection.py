@@ -69,11 +69,12 @@ class Connection(asyncio.Protocol):
         result: type,
         timeout: float | None,
         headers: dict[str, str] | None = None,
+        meter: _native.CallMeter | None = None,
     ) -> tuple[asyncio.Future[Any], int]:
-        """Sends a call (with ``headers`` as THeader info headers); returns the future its
-        reply completes, and its seqid."""
+        """Sends a call (with ``headers`` as THeader info headers, counted in ``meter`` if
+        given); returns the future its reply completes, and its seqid."""
         future = self.loop.create_future()
-        seqid = self.pipeline.send(name, args, result, future, timeout, headers)
+        seqid = self.pipeline.send(name, args, result, future, timeout, headers, meter)
         if self.pipeline.buffered > BATCH_LIMIT:
             # Out now rather than at the end of the iteration: the transport then tells at once
             # (pause_writing) whether the calls that follow must wait.
@@ -92,9 +93,16 @@ class Connection(asyncio.Protocol):
                 self._resumed = self.loop.create_future()
             await asyncio.shield(self._resumed)
 
-    def oneway(self, name: str, args: object, headers: dict[str, str] | None = None) -> None:
-        """Sends a oneway call, written at once (with the requests before it)."""
-        self.pipeline.send(name, args, None, None, None, headers)
+    def oneway(
+        self,
+        name: str,
+        args: object,
+        headers: dict[str, str] | None = None,
+        meter: _native.CallMeter | None = None,
+    ) -> None:
+        """Sends a oneway call (counted in ``meter``, if given), written at once (with the
+        requests before it)."""
+        self.pipeline.send(name, args, None, None, None, headers, meter)
         self._flush()
 
     def close(self) -> None:

@@ -194,7 +194,7 @@ class ProgramBuilder:
             returns=type_spec(return_type, self) if return_type is not None else None,
             throws=self._field_specs(ir["throws"], f"{where}_result"),
             doc=ir["doc"],
-            annotations={a["key"]: a["value"] or "" for a in ir["annotations"]},
+            annotations=_ir.annotation_map(ir["annotations"]),
         )
 
     def _where(self, file: int) -> str:

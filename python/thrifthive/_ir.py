@@ -43,6 +43,11 @@ class Annotation(TypedDict):
     value: str | None
 
 
+def annotation_map(annotations: list[Annotation]) -> dict[str, str]:
+    """Annotations as ``Method.annotations`` holds them: key to value, ``""`` for a bare key."""
+    return {a["key"]: a["value"] or "" for a in annotations}
+
+
 class Field(TypedDict):
     id: int
     name: str

@@ -8,11 +8,13 @@ from typing import Any, ClassVar, Literal, TypeVar, final
 
 __all__ = [
     "BenchReport",
+    "CallMeter",
     "ClientTarget",
     "Compilation",
     "Diagnostic",
     "Discovery",
     "Limits",
+    "MetricsServer",
     "NativeServer",
     "Note",
     "Picked",
@@ -226,10 +228,19 @@ class RpcClient:
         headers: dict[str, str] | None = None,
         timeout: float | None = None,
         avoid: str | None = None,
+        meter: CallMeter | None = None,
     ) -> _T | None: ...
     def close(self) -> None: ...
     def instances(self) -> list[dict[str, Any]]: ...
     def addresses(self) -> list[str]: ...
+
+@final
+class CallMeter:
+    """The client metrics (thrift_client_*) of one method of one service."""
+
+    def __new__(cls, service: str, method: str, *, oneway: bool) -> CallMeter: ...
+    def unsent(self, error: BaseException, seconds: float) -> None: ...
+    def retried(self) -> None: ...
 
 @final
 class Discovery:
@@ -320,6 +331,7 @@ class Pipeline:
         future: object | None,
         timeout: float | None,
         headers: dict[str, str] | None = None,
+        meter: CallMeter | None = None,
     ) -> int: ...
     def take(self) -> bytes: ...
     def feed(self, data: bytes) -> bool: ...
@@ -429,6 +441,17 @@ class Route:
 
 def render_metrics() -> str:
     """The process's call metrics in Prometheus' text format."""
+
+@final
+class MetricsServer:
+    """``/metrics`` served from a background thread, until closed."""
+
+    def __new__(cls, host: str, port: int) -> MetricsServer: ...
+    @property
+    def port(self) -> int: ...
+    def close(self) -> None: ...
+    def __enter__(self) -> MetricsServer: ...
+    def __exit__(self, *_exc: object) -> None: ...
 
 @final
 class Router:

@@ -23,6 +23,7 @@ import random
 import threading
 import time
 
+from thrifthive import _native
 from thrifthive.exceptions import TException, TTransportException
 from thrifthive.service import Method
 
@@ -65,12 +66,13 @@ class RetryPolicy:
                 "budget_exhausted": self._exhausted,
             }
 
-    def start(self, method: Method) -> Attempts:
-        """A call of ``method`` begins: it deposits in the budget."""
+    def start(self, method: Method, meter: _native.CallMeter) -> Attempts:
+        """A call of ``method`` begins: it deposits in the budget. Its retries are counted in
+        ``meter``'s ``thrift_client_retries_total``."""
         with self._lock:
             self._calls += 1
             self._earned = min(self._earned + self.budget, _MAX_EARNED)
-        return Attempts(self, method)
+        return Attempts(self, method, meter)
 
     def _withdraw(self) -> bool:
         with self._lock:
@@ -109,9 +111,10 @@ class Attempts:
     before the next one, or None when the call fails with that exception (noted with the
     attempts before it)."""
 
-    def __init__(self, policy: RetryPolicy, method: Method) -> None:
+    def __init__(self, policy: RetryPolicy, method: Method, meter: _native.CallMeter) -> None:
         self._policy = policy
         self._method = method
+        self._meter = meter
         self._failures: list[str] = []
 
     def retry_after(self, exc: TException) -> float | None:
@@ -141,4 +144,5 @@ class Attempts:
         base = policy.backoff * 2.0 ** (attempt - 1)
         delay = base / 2 + random.random() * base / 2
         log.debug("retrying %s in %.3f s after %s", self._method.name, delay, failure)
+        self._meter.retried()
         return delay

@@ -55,15 +55,20 @@ Rust ``Discovery``), each instance with a pool of its own (``_async_balanced``);
 keep failing are ejected and probed back as the blocking client's are (``eject_after``,
 ``eject_for``, ``max_eject_for``, ``max_ejected``; ``instances()``), and a retry goes to another
 instance than the one the call failed on.
+
+Metrics (:mod:`thrifthive.metrics`): counted as :class:`~thrifthive.Client` counts them, in
+``_native.Pipeline`` as each attempt is sent and ends; an attempt that fails before it is sent
+(it cannot connect, no instance is known) is counted here.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Callable, Coroutine, Mapping
+import time
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from types import TracebackType
-from typing import Any, TypedDict, cast
+from typing import Any, TypedDict, TypeVar, cast
 
 from thrifthive import _native
 from thrifthive._async_balanced import Balanced, report
@@ -82,6 +87,8 @@ from thrifthive.exceptions import (
 from thrifthive.service import Method, Service
 
 __all__ = ["AsyncClient", "AsyncClientOptions"]
+
+_T = TypeVar("_T")
 
 
 class AsyncClientOptions(TypedDict, total=False):
@@ -185,6 +192,8 @@ class AsyncClient:
             self._pool = Pool(single, connections)
             self.timeout = single.timeout
         self._prefix = f"{service_name}:" if service_name else ""
+        # The service's name in the metrics: as the server names it.
+        self._metered_as = service_name or service.name
         self._headers = checked_headers(transport, headers) if headers else None
 
     def __getattr__(self, name: str) -> Callable[..., Coroutine[Any, Any, Any]]:
@@ -193,6 +202,7 @@ class AsyncClient:
             self._pool,
             self._prefix + name,
             method,
+            _native.CallMeter(self._metered_as, name, oneway=method.oneway),
             self.timeout,
             self._headers,
             self.transport == "header",
@@ -217,6 +227,7 @@ class AsyncClient:
         view = object.__new__(AsyncClient)
         view.service, view.address, view.transport = self.service, self.address, self.transport
         view._pool, view._prefix, view._retry = self._pool, self._prefix, self._retry
+        view._metered_as = self._metered_as
         view.timeout, view._headers = timeout, headers
         return view
 
@@ -272,6 +283,7 @@ def _bind(
     pool: Pool | Balanced,
     wire_name: str,
     method: Method,
+    meter: _native.CallMeter,
     timeout: float | None,
     headers: dict[str, str] | None,
     propagate: bool,
@@ -289,7 +301,7 @@ def _bind(
         async def oneway_on(
             pool: Pool, call_args: Any, sent: dict[str, str] | None, bound: float | None, /
         ) -> None:
-            (await _writable(pool, wire_name)).oneway(wire_name, call_args, sent)
+            (await _writable(pool, wire_name, meter)).oneway(wire_name, call_args, sent, meter)
 
         on = oneway_on
     else:
@@ -297,8 +309,8 @@ def _bind(
         async def call_on(
             pool: Pool, call_args: Any, sent: dict[str, str] | None, bound: float | None, /
         ) -> Any:
-            conn = await _writable(pool, wire_name)
-            future, seqid = conn.request(wire_name, call_args, result_class, bound, sent)
+            conn = await _writable(pool, wire_name, meter)
+            future, seqid = conn.request(wire_name, call_args, result_class, bound, sent, meter)
             try:
                 result = await future
             except asyncio.CancelledError:
@@ -308,7 +320,7 @@ def _bind(
             return read(result)
 
         on = call_on
-    route = _route(pool, on)
+    route = _route(pool, on, meter)
     first = route(None)
 
     async def call(*args: Any, **kwargs: Any) -> Any:
@@ -318,7 +330,7 @@ def _bind(
 
     async def retrying_call(*args: Any, **kwargs: Any) -> Any:
         call_args = args_class(*args, **kwargs)
-        attempts = retry.start(method)
+        attempts = retry.start(method, meter)
         send = first
         while True:
             # Each attempt with what is left of the deadline (past it: raises, unsent).
@@ -341,7 +353,9 @@ def _bind(
 _Routed = Callable[[str | None], Callable[..., Coroutine[Any, Any, Any]]]
 
 
-def _route(pool: Pool | Balanced, on: Callable[..., Coroutine[Any, Any, Any]]) -> _Routed:
+def _route(
+    pool: Pool | Balanced, on: Callable[..., Coroutine[Any, Any, Any]], meter: _native.CallMeter
+) -> _Routed:
     """The call: on the one pool (bound with a partial, so a client of one address pays no
     extra frame), or on the pool of the instance picked for it, its outcome reported."""
     if isinstance(pool, Pool):
@@ -350,7 +364,7 @@ def _route(pool: Pool | Balanced, on: Callable[..., Coroutine[Any, Any, Any]]) -
     balanced = pool
 
     async def balanced_call(avoid: str | None, /, *args: Any, **kwargs: Any) -> Any:
-        picked = await balanced.pick(avoid)
+        picked = await _unsent_counted(meter, balanced.pick(avoid))
         try:
             result = await on(balanced.pool(picked.address), *args, **kwargs)
         except BaseException as exc:
@@ -365,10 +379,10 @@ def _route(pool: Pool | Balanced, on: Callable[..., Coroutine[Any, Any, Any]]) -
     return lambda avoid: first if avoid is None else functools.partial(balanced_call, avoid)
 
 
-async def _writable(pool: Pool, wire_name: str) -> Connection:
+async def _writable(pool: Pool, wire_name: str, meter: _native.CallMeter) -> Connection:
     """A connection to send on: the least busy, waiting first while the server takes no more
     (the transport paused writing)."""
-    conn = pool.pick() or await pool.connect(wire_name)
+    conn = pool.pick() or await _connect(pool, wire_name, meter)
     while conn.paused:
         await conn.writable()
         if conn.closed_by_client:
@@ -377,5 +391,21 @@ async def _writable(pool: Pool, wire_name: str) -> Connection:
                 f"the client was closed while the call to {wire_name} waited to be sent",
             )
         if not conn.open:  # lost before the call was sent: it may go on another connection
-            conn = pool.pick() or await pool.connect(wire_name)
+            conn = pool.pick() or await _connect(pool, wire_name, meter)
     return conn
+
+
+async def _connect(pool: Pool, wire_name: str, meter: _native.CallMeter) -> Connection:
+    """A new connection of ``pool``; a failure to connect counted in ``meter``."""
+    return await _unsent_counted(meter, pool.connect(wire_name))
+
+
+async def _unsent_counted(meter: _native.CallMeter, waiting: Awaitable[_T]) -> _T:
+    """What ``waiting`` (a connect, a pick of an instance) gives; its TTransportException
+    fails the call before it is sent, and is counted in ``meter`` as its outcome."""
+    began = time.monotonic()
+    try:
+        return await waiting
+    except TTransportException as exc:
+        meter.unsent(exc, time.monotonic() - began)
+        raise

@@ -41,6 +41,10 @@ address, up to ``retries`` times, within a budget of
 ``retry_budget`` retries per call and with exponential backoff from ``retry_backoff`` seconds.
 ``client.retry_stats`` counts them; each retry is logged at DEBUG on ``thrifthive.client``.
 
+Metrics (:mod:`thrifthive.metrics`): every attempt of a call is counted in Rust, as it passes
+there, in ``thrift_client_started_total``, ``thrift_client_handled_total`` (by outcome) and
+``thrift_client_handling_seconds``, and every retry in ``thrift_client_retries_total``.
+
 Discovery: given ``"etcd://host:port/prefix/name"``, ``"static://h1:p1,h2:p2"`` or
 ``"dns://name:port"`` instead of an address, the client follows that source's instances (the
 set is kept in Rust and shared with nothing else of the client's) and sends each call to one of
@@ -208,6 +212,8 @@ class Client:
             max_ejected=max_ejected,
         )
         self._prefix = f"{service_name}:" if service_name else ""
+        # The service's name in the metrics: as the server names it.
+        self._metered_as = service_name or service.name
         self._headers: dict[str, str] | None = None
         if headers:
             self._headers = checked_headers(self.transport, headers)
@@ -224,14 +230,17 @@ class Client:
         view._native = self._native
         view._retry = self._retry
         view._prefix = self._prefix
+        view._metered_as = self._metered_as
         view._headers = {**(self._headers or {}), **checked_headers(self.transport, headers)}
         return view
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
+        method = method_of(self.service, name)
         call = _bind(
             self._native,
             self._prefix + name,
-            method_of(self.service, name),
+            method,
+            _native.CallMeter(self._metered_as, name, oneway=method.oneway),
             self._headers,
             self._retry,
             self._timeout,
@@ -281,6 +290,7 @@ def _bind(
     native: _native.RpcClient,
     wire_name: str,
     method: Method,
+    meter: _native.CallMeter,
     headers: dict[str, str] | None,
     retry: RetryPolicy,
     timeout: float | None,
@@ -291,18 +301,19 @@ def _bind(
 
     def call(*args: Any, **kwargs: Any) -> Any:
         sent, bound = outgoing(wire_name, headers, timeout, propagate)
-        return read(native.call(wire_name, args_class(*args, **kwargs), result_class, sent, bound))
+        call_args = args_class(*args, **kwargs)
+        return read(native.call(wire_name, call_args, result_class, sent, bound, None, meter))
 
     def retrying_call(*args: Any, **kwargs: Any) -> Any:
         call_args = args_class(*args, **kwargs)
-        attempts = retry.start(method)
+        attempts = retry.start(method, meter)
         # The instance the last attempt failed on: the next goes elsewhere if it can.
         avoid = None
         while True:
             # Each attempt with what is left of the deadline (past it: raises, unsent).
             sent, bound = outgoing(wire_name, headers, timeout, propagate)
             try:
-                reply = native.call(wire_name, call_args, result_class, sent, bound, avoid)
+                reply = native.call(wire_name, call_args, result_class, sent, bound, avoid, meter)
                 return read(reply)
             except TException as exc:
                 delay = attempts.retry_after(exc)

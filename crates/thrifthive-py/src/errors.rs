@@ -50,6 +50,14 @@ create_exception!(
      of the first error."
 );
 
+/// An exception's class name, for messages and metrics.
+pub fn exception_name(exception: &Bound<'_, PyAny>) -> String {
+    exception
+        .get_type()
+        .name()
+        .map_or_else(|_| "Exception".to_owned(), |name| name.to_string())
+}
+
 /// `error` with `note` added (PEP 678: shown under the message in a traceback), if any.
 pub fn with_note(py: Python<'_>, error: PyErr, note: Option<&str>) -> PyErr {
     if let Some(note) = note {

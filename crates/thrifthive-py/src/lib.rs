@@ -9,6 +9,7 @@
 //! - [`client`]: the RPC clients (over one address or a discovered service) and the load
 //!   generator.
 //! - [`registry`]: a server's registration in etcd.
+//! - [`metrics`]: the process's call metrics: the page, and an endpoint of its own.
 
 use pyo3::prelude::*;
 
@@ -17,6 +18,7 @@ mod codec;
 mod diagnostics;
 mod errors;
 mod idl;
+mod metrics;
 mod registry;
 mod server;
 
@@ -30,5 +32,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     server::register(m)?;
     client::register(m)?;
     registry::register(m)?;
+    metrics::register(m)?;
     Ok(())
 }

@@ -73,6 +73,14 @@ class ServiceWriter:
             args.append("oneway=True")
         if fn["doc"]:
             args.append(f"doc={layout.string(fn['doc'])}")
+        annotations = _ir.annotation_map(fn["annotations"])
+        if annotations:
+            # Carried as load() carries them: (hive.idempotent) lets the clients retry.
+            pairs: list[Node] = [
+                f"{layout.string(key)}: {layout.string(value)}"
+                for key, value in annotations.items()
+            ]
+            args.append(layout.Group("annotations=", "{", pairs, "}"))
         return layout.call("_th.MethodDecl", args)
 
     def _specs(self, fields: list[_ir.Field]) -> Node:

@@ -64,8 +64,8 @@ const User ROOT = {"id": 0, "name": "root"}
 
 /** Users: find, create, forget. */
 service Users extends shared.Base {
-  /** The user with this id. */
-  User get(1: UserId id) throws (1: shared.NotFound missing),
+  /** The user with this id; safe to call again: `(hive.idempotent)`. */
+  User get(1: UserId id) throws (1: shared.NotFound missing) (hive.idempotent),
   UserId create(1: User user, 2: bool notify = true) throws (1: Invalid invalid),
   map<Key, User> find(1: set<Key> keys),
   /** Fire and forget. */

@@ -8,12 +8,14 @@
 //! - [`target`] / [`pipeline`]: `ClientTarget` and `Pipeline`, the engine of
 //!   `thrifthive.AsyncClient` (asyncio does the IO; these encode, match and decode).
 //! - [`calls`]: encoding a call and decoding its result, shared by both clients.
+//! - [`meter`]: `CallMeter`, the client metrics of a method, recorded by both clients.
 //! - [`bench`]: `bench()`, the load generator behind `thrifthive bench`.
 
 mod balanced;
 mod bench;
 mod calls;
 mod discovery;
+mod meter;
 mod native;
 mod options;
 mod pipeline;
@@ -28,6 +30,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<native::RpcClient>()?;
     m.add_class::<target::ClientTarget>()?;
     m.add_class::<pipeline::Pipeline>()?;
+    m.add_class::<meter::CallMeter>()?;
     m.add_class::<discovery::Discovery>()?;
     m.add_class::<discovery::Picked>()?;
     m.add_class::<bench::BenchReport>()?;

@@ -1,7 +1,7 @@
 //! `_native.RpcClient`: one call is one Rust call. The arguments struct is encoded as a call
 //! message, sent and answered on a pooled connection with the GIL released, and the reply's
 //! result struct decoded; `python/thrifthive/client.py` builds the arguments and reads the
-//! result.
+//! result. A call given a `CallMeter` is counted in the client metrics on the way.
 //!
 //! A client of one address calls through one [`Pool`]; a client of a discovery URL
 //! (`etcd://`, `static://`, `dns://`) through [`Balanced`], a pool per instance.
@@ -18,6 +18,7 @@ use thrifthive_wire::{Limits, MessageHeader, MessageType};
 use super::balanced::Balanced;
 use super::calls::{decode_result, encode_call, info_headers};
 use super::discovery::{avoided, follow, instance_dicts, instance_note, is_discovery_url};
+use super::meter::CallMeter;
 use super::options::{ejection, settings, transforms, Target, TlsArgs};
 use super::pool::Pool;
 use crate::codec;
@@ -109,8 +110,9 @@ impl RpcClient {
     /// is returned without waiting. `headers` go with the call as THeader info headers.
     /// `timeout` (seconds) bounds this call if it is less than the client's timeout. A
     /// balancing client sends it to another instance than `avoid` (where a retried call
-    /// failed) when there is one, and sets a failure's `instance` to where it went.
-    #[pyo3(signature = (name, args, result, headers = None, timeout = None, avoid = None))]
+    /// failed) when there is one, and sets a failure's `instance` to where it went. `meter`,
+    /// if given, counts the call in the client metrics.
+    #[pyo3(signature = (name, args, result, headers = None, timeout = None, avoid = None, meter = None))]
     #[allow(clippy::too_many_arguments)]
     fn call<'py>(
         &self,
@@ -121,6 +123,7 @@ impl RpcClient {
         headers: Option<&Bound<'py, PyDict>>,
         timeout: Option<f64>,
         avoid: Option<&str>,
+        meter: Option<&Bound<'py, CallMeter>>,
     ) -> PyResult<Option<Bound<'py, PyAny>>> {
         let avoid = avoided(avoid)?;
         let info = headers.map(info_headers).transpose()?.unwrap_or_default();
@@ -147,18 +150,28 @@ impl RpcClient {
         let check_signals = || Python::attach(|py| py.check_signals());
         // Which instance a failed call went to, when the client balances.
         let mut failed_at = None;
-        let reply = py
-            .detach(|| match &self.route {
-                Route::One(pool) => pool.call(&request, &info, timeout, check_signals),
-                Route::Balanced(balanced) => balanced.call(
-                    &request,
-                    &info,
-                    timeout,
-                    check_signals,
-                    avoid.as_ref(),
-                    &mut failed_at,
-                ),
-            })?
+        let metered = meter.map(|meter| meter.get().start());
+        let sent = py.detach(|| match &self.route {
+            Route::One(pool) => pool.call(&request, &info, timeout, check_signals),
+            Route::Balanced(balanced) => balanced.call(
+                &request,
+                &info,
+                timeout,
+                check_signals,
+                avoid.as_ref(),
+                &mut failed_at,
+            ),
+        });
+        let reply = match sent {
+            Ok(reply) => reply,
+            Err(interrupted) => {
+                if let Some(metered) = metered {
+                    metered.cancelled();
+                }
+                return Err(interrupted);
+            }
+        };
+        let outcome = reply
             .map_err(|err| {
                 let error = client_error(py, err);
                 match (&failed_at, &self.route) {
@@ -168,11 +181,17 @@ impl RpcClient {
                     }
                     _ => error,
                 }
-            })?;
-        let (Some(reply), Some(result)) = (reply, result) else {
-            return Ok(None);
-        };
-        decode_result(py, self.protocol, self.limits, &reply, result).map(Some)
+            })
+            .and_then(|reply| match (reply, result) {
+                (Some(reply), Some(result)) => {
+                    decode_result(py, self.protocol, self.limits, &reply, result).map(Some)
+                }
+                _ => Ok(None),
+            });
+        if let Some(metered) = metered {
+            metered.ended(py, outcome.as_ref().map(Option::as_ref));
+        }
+        outcome
     }
 
     /// Closes the idle connections; the next call opens a new one.

@@ -10,6 +10,9 @@
 //! late reply is read and dropped without disturbing the others. A reply that answers nothing
 //! sent, or a stream that cannot be read, fails every call in flight: the connection can no
 //! longer be trusted.
+//!
+//! Each call given a `CallMeter` is counted in the client metrics here: started when encoded,
+//! ended however it ends (a reply, an error, its timeout, given up on).
 
 use std::collections::{HashMap, HashSet};
 use std::io;
@@ -24,6 +27,7 @@ use thrifthive_rpc::{Header, Message, MethodName};
 use thrifthive_wire::{LengthOf, Limits, MessageHeader, MessageType, WireError};
 
 use super::calls::{decode_result, encode_call, info_headers};
+use super::meter::{CallMeter, Metered};
 use super::options::seconds;
 use crate::codec;
 use crate::errors::client_error;
@@ -50,10 +54,11 @@ struct Pending {
     result: Py<PyType>,
     future: Py<PyAny>,
     deadline: Option<(Instant, Duration)>,
+    metered: Option<Metered>,
 }
 
-/// How a call ended: its result struct or its exception.
-type Outcome = (Py<PyAny>, PyResult<Py<PyAny>>);
+/// How a call ended: its future, its result struct or its exception, and its metrics.
+type Outcome = (Py<PyAny>, PyResult<Py<PyAny>>, Option<Metered>);
 
 impl Pipeline {
     pub fn new(protocol: codec::Protocol, options: ClientOptions) -> Pipeline {
@@ -149,7 +154,7 @@ impl Pipeline {
             .drain()
             .map(|(_, pending)| {
                 let error = client_error(py, error(&pending.name));
-                (pending.future, Err(error))
+                (pending.future, Err(error), pending.metered)
             })
             .collect()
     }
@@ -160,8 +165,10 @@ impl Pipeline {
     /// Encodes a call of `name` with `args` into the output buffer and returns its seqid. With
     /// `result` (the `<method>_result` class) the call waits for a reply, which completes
     /// `future`, within `timeout` seconds if given; without it the call is oneway. `headers`
-    /// go with it as THeader info headers (the THeader transport only).
-    #[pyo3(signature = (name, args, result, future, timeout, headers = None))]
+    /// go with it as THeader info headers (the THeader transport only). `meter`, if given,
+    /// counts the call in the client metrics.
+    #[pyo3(signature = (name, args, result, future, timeout, headers = None, meter = None))]
+    #[allow(clippy::too_many_arguments)] // the Python signature
     fn send(
         &mut self,
         name: &str,
@@ -170,6 +177,7 @@ impl Pipeline {
         future: Option<Py<PyAny>>,
         timeout: Option<f64>,
         headers: Option<&Bound<'_, PyDict>>,
+        meter: Option<&Bound<'_, CallMeter>>,
     ) -> PyResult<i32> {
         let timeout = timeout.map(|t| seconds("timeout", t)).transpose()?;
         let seqid = self.seqid;
@@ -187,14 +195,24 @@ impl Pipeline {
             None => self.write_plain(header, args)?,
         }
         self.seqid = seqid.wrapping_add(1);
-        if let (Some(result), Some(future)) = (result, future) {
-            let pending = Pending {
-                name: MethodName::from(name),
-                result: result.clone().unbind(),
-                future,
-                deadline: timeout.map(|after| (Instant::now() + after, after)),
-            };
-            self.pending.insert(seqid, pending);
+        let metered = meter.map(|meter| meter.get().start());
+        match (result, future) {
+            (Some(result), Some(future)) => {
+                let pending = Pending {
+                    name: MethodName::from(name),
+                    result: result.clone().unbind(),
+                    future,
+                    deadline: timeout.map(|after| (Instant::now() + after, after)),
+                    metered,
+                };
+                self.pending.insert(seqid, pending);
+            }
+            // A oneway call is done once it is on its way.
+            _ => {
+                if let Some(metered) = metered {
+                    metered.ended(args.py(), Ok(None));
+                }
+            }
         }
         Ok(seqid)
     }
@@ -227,7 +245,7 @@ impl Pipeline {
             let seqid = reply.header.seqid;
             if let Some(pending) = self.pending.remove(&seqid) {
                 let outcome = self.outcome(py, &pending, seqid, reply);
-                done.push((pending.future, outcome));
+                done.push((pending.future, outcome, pending.metered));
             } else if !self.abandoned.remove(&seqid) {
                 done.extend(self.fail_all(py, |method| ClientError::UnknownSequenceId {
                     method: method.clone(),
@@ -261,7 +279,11 @@ impl Pipeline {
                 method: pending.name,
                 after,
             };
-            done.push((pending.future, Err(client_error(py, error))));
+            done.push((
+                pending.future,
+                Err(client_error(py, error)),
+                pending.metered,
+            ));
         }
         complete(py, done);
         self.pending
@@ -273,8 +295,11 @@ impl Pipeline {
 
     /// Gives up on the call `seqid` (its task was cancelled): its reply will be dropped.
     fn forget(&mut self, seqid: i32) {
-        if self.pending.remove(&seqid).is_some() {
+        if let Some(pending) = self.pending.remove(&seqid) {
             self.abandoned.insert(seqid);
+            if let Some(metered) = pending.metered {
+                metered.cancelled();
+            }
         }
     }
 
@@ -340,9 +365,14 @@ impl Pipeline {
     }
 }
 
-/// Hands each outcome to its future, unless the future is done already (cancelled).
+/// Counts each outcome, and hands it to its future unless the future is done already
+/// (cancelled: its task will ask to forget a call that is no longer pending).
 fn complete(py: Python<'_>, done: Vec<Outcome>) {
-    for (future, outcome) in done {
+    for (future, outcome, metered) in done {
+        if let Some(metered) = metered {
+            let result = outcome.as_ref().map(|result| Some(result.bind(py)));
+            metered.ended(py, result);
+        }
         let future = future.bind(py);
         let finished = future
             .call_method0(intern!(py, "done"))

@@ -152,7 +152,7 @@ impl NativeServer {
         let server = Server::bind(config).map_err(|error| PyOSError::new_err(error.to_string()))?;
         let port = server.port();
         let metrics = metrics_port
-            .map(|port| bind_metrics(host, port))
+            .map(|port| metrics::bind(host, port))
             .transpose()
             .map_err(|error| PyOSError::new_err(format!("the metrics port: {error}")))?;
         let metrics_port = metrics
@@ -180,7 +180,7 @@ impl NativeServer {
                     runtime.block_on(async move {
                         // Ends with the runtime, when the server has stopped.
                         if let Some(listener) = metrics {
-                            tokio::spawn(serve_metrics(listener));
+                            tokio::spawn(metrics::serve_bound(listener, metrics::global()));
                         }
                         server.serve(dispatch).await
                     })
@@ -284,25 +284,6 @@ impl Drop for NativeServer {
     }
 }
 
-fn bind_metrics(host: &str, port: u16) -> io::Result<std::net::TcpListener> {
-    let listener = std::net::TcpListener::bind((host, port))?;
-    listener.set_nonblocking(true)?;
-    Ok(listener)
-}
-
-async fn serve_metrics(listener: std::net::TcpListener) {
-    match tokio::net::TcpListener::from_std(listener) {
-        Ok(listener) => metrics::serve_http(listener, metrics::global()).await,
-        Err(error) => log::error!(target: LOG, "cannot serve the metrics page: {error}"),
-    }
-}
-
-/// The process's call metrics in Prometheus' text format (what `/metrics` serves).
-#[pyfunction]
-fn render_metrics() -> String {
-    metrics::global().render()
-}
-
 fn choice_error(what: &str, got: &str, choices: &[&str]) -> PyErr {
     let choices: Vec<String> = choices.iter().map(|choice| format!("{choice:?}")).collect();
     PyValueError::new_err(format!(
@@ -316,6 +297,5 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Reply>()?;
     m.add_class::<Route>()?;
     m.add_class::<Router>()?;
-    m.add_function(wrap_pyfunction!(render_metrics, m)?)?;
     Ok(())
 }

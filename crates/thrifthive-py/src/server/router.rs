@@ -22,7 +22,7 @@ use thrifthive_wire::{Limits, MessageHeader, MessageType};
 use crate::codec::{
     self, application_exception, plan_of, DecodeStruct, EncodeMessage, EncodeResult, PlanObject,
 };
-use crate::errors::codec_error;
+use crate::errors::{codec_error, exception_name};
 
 use super::context::RequestContexts;
 use super::LOG;
@@ -290,7 +290,7 @@ impl Router {
                 if exception.is_instance(cls.bind(py)).unwrap_or(false) {
                     return match route.encode_result(py, call, result, Some((*at, exception))) {
                         Ok(reply) => {
-                            route.finished(call, &type_name(exception));
+                            route.finished(call, &exception_name(exception));
                             Ok(Some(reply))
                         }
                         Err(error) => self.raised(py, route, call, error),
@@ -324,7 +324,7 @@ impl Router {
             .map_or_else(|_| String::new(), |s| s.to_string());
         Err(ApplicationException::new(
             ExceptionKind::INTERNAL_ERROR,
-            format!("{}: {message}", type_name(exception)),
+            format!("{}: {message}", exception_name(exception)),
         ))
     }
 }
@@ -414,11 +414,3 @@ impl Route {
 
 /// The outcome of a call that returned.
 const OK: &str = "OK";
-
-/// An exception's class name, for messages and metrics.
-fn type_name(exception: &Bound<'_, PyAny>) -> String {
-    exception
-        .get_type()
-        .name()
-        .map_or_else(|_| "Exception".to_owned(), |name| name.to_string())
-}

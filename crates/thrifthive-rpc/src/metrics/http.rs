@@ -16,6 +16,31 @@ const LOG: &str = "thrifthive.metrics";
 const MAX_HEAD: usize = 8 * 1024;
 const HEAD_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// A listener for the page on `host`:`port` (0: any free port), bound now so that a port in
+/// use is an error at once, served later by [`serve_bound`] in a runtime.
+pub fn bind(host: &str, port: u16) -> io::Result<std::net::TcpListener> {
+    let listener = std::net::TcpListener::bind((host, port))?;
+    listener.set_nonblocking(true)?;
+    Ok(listener)
+}
+
+/// Serves `registry` on `listener` (from [`bind`]) until the future is dropped.
+pub async fn serve_bound(listener: std::net::TcpListener, registry: &'static Registry) {
+    match TcpListener::from_std(listener) {
+        Ok(listener) => serve_http(listener, registry).await,
+        Err(error) => log::error!(target: LOG, "cannot serve the metrics page: {error}"),
+    }
+}
+
+/// Serves `registry` on `listener` (from [`bind`]) on the process's background runtime, for a
+/// process without a server (a client's only), until the task is aborted.
+pub fn serve_in_background(
+    listener: std::net::TcpListener,
+    registry: &'static Registry,
+) -> tokio::task::JoinHandle<()> {
+    crate::discovery::background().spawn(serve_bound(listener, registry))
+}
+
 /// Serves `registry` on `listener` until the future is dropped.
 pub async fn serve_http(listener: TcpListener, registry: &'static Registry) {
     loop {

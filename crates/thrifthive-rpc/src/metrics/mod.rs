@@ -1,7 +1,8 @@
 //! Call metrics in the Prometheus model, named after grpc-prometheus: per service and method,
 //! `thrift_{server,client}_started_total`, `thrift_{server,client}_handled_total` by outcome
 //! (`thrift_code`: `OK`, a declared exception's name, or a TApplicationException kind), and
-//! the `thrift_{server,client}_handling_seconds` histogram.
+//! the `thrift_{server,client}_handling_seconds` histogram; and, for clients,
+//! `thrift_client_retries_total`.
 //!
 //! One registry per process ([`global`]), so that a process's servers and clients show on one
 //! page. Recording a call costs a few atomic additions on a [`Series`] its caller keeps; the
@@ -18,7 +19,7 @@ use std::time::Duration;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 pub use histogram::Histogram;
-pub use http::serve_http;
+pub use http::{bind, serve_bound, serve_http, serve_in_background};
 
 /// Which side of a call a series counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -52,6 +53,8 @@ pub struct Series {
     /// Calls handled, by outcome: few distinct codes per method, so a small locked map.
     handled: Mutex<BTreeMap<String, u64>>,
     seconds: Histogram,
+    /// Attempts sent again after a failure (a client's; a server never retries).
+    retries: AtomicU64,
 }
 
 impl Series {
@@ -70,6 +73,11 @@ impl Series {
                 handled.insert(code.to_owned(), 1);
             }
         }
+    }
+
+    /// A failed call is sent again.
+    pub fn retry(&self) {
+        self.retries.fetch_add(1, Ordering::Relaxed);
     }
 }
 

@@ -1,8 +1,10 @@
 //! The registry in Prometheus' text exposition format (version 0.0.4): a HELP and TYPE line
-//! per metric, then its samples, label values escaped.
+//! per metric, then its samples, label values escaped. Each side's families appear once it has
+//! a series; `thrift_client_retries_total` only on the client's.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, PoisonError};
 
 use super::histogram::BOUNDS;
@@ -16,9 +18,9 @@ pub(super) fn render(series: &BTreeMap<Key, Arc<Series>>) -> String {
             continue;
         }
         let prefix = side.prefix();
-        let (who, verb) = match side {
-            Side::Server => ("server", "started on the server"),
-            Side::Client => ("client", "started by the client"),
+        let (who, verb, timed) = match side {
+            Side::Server => ("server", "started on the server", "a call's arrival"),
+            Side::Client => ("client", "started by the client", "sending a call"),
         };
         metric(
             &mut out,
@@ -27,7 +29,7 @@ pub(super) fn render(series: &BTreeMap<Key, Arc<Series>>) -> String {
             &format!("Calls {verb}."),
         );
         for (key, series) in &mine {
-            let count = series.started.load(std::sync::atomic::Ordering::Relaxed);
+            let count = series.started.load(Ordering::Relaxed);
             let _ = writeln!(
                 out,
                 "{prefix}_started_total{{{}}} {count}",
@@ -58,7 +60,7 @@ pub(super) fn render(series: &BTreeMap<Key, Arc<Series>>) -> String {
             &mut out,
             &name,
             "histogram",
-            &format!("Time from a call's arrival to its outcome on the {who}, in seconds."),
+            &format!("Time from {timed} to its outcome on the {who}, in seconds."),
         );
         for (key, series) in &mine {
             let snapshot = series.seconds.snapshot();
@@ -70,6 +72,19 @@ pub(super) fn render(series: &BTreeMap<Key, Arc<Series>>) -> String {
             let _ = writeln!(out, "{name}_bucket{{{base},le=\"+Inf\"}} {total}");
             let _ = writeln!(out, "{name}_sum{{{base}}} {}", snapshot.sum_seconds);
             let _ = writeln!(out, "{name}_count{{{base}}} {total}");
+        }
+        if side == Side::Client {
+            let name = format!("{prefix}_retries_total");
+            metric(
+                &mut out,
+                &name,
+                "counter",
+                "Calls sent again by the client after a failed attempt.",
+            );
+            for (key, series) in &mine {
+                let count = series.retries.load(Ordering::Relaxed);
+                let _ = writeln!(out, "{name}{{{}}} {count}", labels(key, None));
+            }
         }
     }
     out
@@ -137,5 +152,34 @@ mod tests {
             !page.contains("thrift_client_"),
             "no client series, no client families"
         );
+    }
+
+    #[test]
+    fn a_client_page_counts_retries_and_servers_have_none() {
+        let registry = Registry::default();
+        registry.series(Side::Server, "Users", "get", false).start();
+        let series = registry.series(Side::Client, "Users", "get", false);
+        series.start();
+        series.start();
+        series.retry();
+        series.finish("NOT_OPEN", Duration::from_millis(1));
+        series.finish("OK", Duration::from_millis(1));
+        let page = registry.render();
+        let labels = r#"thrift_type="call",thrift_service="Users",thrift_method="get""#;
+        for line in [
+            format!("thrift_server_started_total{{{labels}}} 1"),
+            format!("thrift_client_started_total{{{labels}}} 2"),
+            format!("thrift_client_handled_total{{{labels},thrift_code=\"NOT_OPEN\"}} 1"),
+            format!("thrift_client_handled_total{{{labels},thrift_code=\"OK\"}} 1"),
+            format!("thrift_client_handling_seconds_count{{{labels}}} 2"),
+            "# TYPE thrift_client_retries_total counter".to_owned(),
+            format!("thrift_client_retries_total{{{labels}}} 1"),
+        ] {
+            assert!(
+                page.lines().any(|l| l == line),
+                "no line {line:?} in\n{page}"
+            );
+        }
+        assert!(!page.contains("thrift_server_retries_total"));
     }
 }

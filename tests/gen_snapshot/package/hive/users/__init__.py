@@ -201,7 +201,8 @@ Users = _th.service(
             params=((1, "id", ("i64",), _th.DEFAULT, None),),
             returns=("struct", User),
             throws=((1, "missing", ("struct", shared.NotFound), _th.DEFAULT, None),),
-            doc="The user with this id.",
+            doc="The user with this id; safe to call again: `(hive.idempotent)`.",
+            annotations={"hive.idempotent": ""},
         ),
         _th.MethodDecl(
             "create",
@@ -253,7 +254,7 @@ class UsersClient(shared.BaseClient):
     if _typing.TYPE_CHECKING:
 
         def get(self, id: int) -> User:
-            """The user with this id.
+            """The user with this id; safe to call again: `(hive.idempotent)`.
 
             Raises:
                 shared.NotFound: the declared exception ``missing`` (1).
@@ -289,7 +290,7 @@ class UsersAsyncClient(shared.BaseAsyncClient):
     if _typing.TYPE_CHECKING:
 
         async def get(self, id: int) -> User:
-            """The user with this id.
+            """The user with this id; safe to call again: `(hive.idempotent)`.
 
             Raises:
                 shared.NotFound: the declared exception ``missing`` (1).
@@ -323,7 +324,7 @@ class UsersHandler(shared.BaseHandler, _typing.Protocol):
     """
 
     def get(self, id: int, /) -> User:
-        """The user with this id.
+        """The user with this id; safe to call again: `(hive.idempotent)`.
 
         Raises:
             shared.NotFound: the declared exception ``missing`` (1).
@@ -357,7 +358,7 @@ class UsersAsyncHandler(shared.BaseAsyncHandler, _typing.Protocol):
     """
 
     async def get(self, id: int, /) -> User:
-        """The user with this id.
+        """The user with this id; safe to call again: `(hive.idempotent)`.
 
         Raises:
             shared.NotFound: the declared exception ``missing`` (1).
