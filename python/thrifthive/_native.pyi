@@ -34,6 +34,7 @@ __all__ = [
     "encode_message",
     "loads",
     "render_metrics",
+    "shown_address",
 ]
 
 _T = TypeVar("_T")
