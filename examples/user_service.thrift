@@ -48,9 +48,10 @@ union Lookup {
 }
 
 service UserService extends shared.BaseService {
-  User getUserById(1: UserId user_id) throws (1: shared.NotFound not_found),
+  /** Reads only: a client may send it again after a transport failure. */
+  User getUserById(1: UserId user_id) throws (1: shared.NotFound not_found) (hive.idempotent),
 
-  User findUser(1: Lookup lookup) throws (1: shared.NotFound not_found),
+  User findUser(1: Lookup lookup) throws (1: shared.NotFound not_found) (hive.idempotent),
 
   UserPage listUsers(1: UserId cursor, 2: i32 limit = MAX_PAGE_SIZE)
     throws (1: shared.InvalidRequest invalid),

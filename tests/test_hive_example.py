@@ -1,5 +1,6 @@
 """The example hive behind ``make demo`` (examples/hive): it starts, the scripted session goes
-as scripted through all three services, and every service stops cleanly by itself."""
+as scripted through all three services; with a users instance killed, calls go on (retried on
+the other instance, the dead one ejected); every other service stops cleanly by itself."""
 
 from __future__ import annotations
 
@@ -32,5 +33,13 @@ def test_the_example_hive_runs_its_session_and_stops() -> None:
     assert counted["edge"].endswith(
         "buy NotFound x1, buy OK x3, profile OK x1, signUp InvalidRequest x1, signUp OK x2"
     )
-    for label in ("users-1", "users-2", "orders", "edge"):
+    # users-1 killed: every profile call still answered; the edge's client retried the
+    # attempts that failed on it, and ejected it.
+    assert "profile x20 -> 20 answered" in out.splitlines(), out
+    assert "ejected from static://" in done.stderr, done.stderr
+    attempts = next(line for line in out.splitlines() if "getUserById attempts" in line)
+    retries = int(attempts.rsplit("retries x", 1)[1])
+    assert retries >= 1, attempts
+    assert "users-1 stopped (had been killed by signal 9)" in out
+    for label in ("users-2", "orders", "edge"):
         assert f"{label:>7} stopped (exit status 0)" in out

@@ -1,8 +1,9 @@
 """``python -m examples.hive [--etcd HOST:PORT]`` (what ``make demo`` runs): starts the hive —
 two instances of users, one of orders and one of edge, each a thrifthive.Server in a process of
 its own on 127.0.0.1, SQLite in a temporary directory — waits until each answers its health
-check, runs a scripted session against the edge that prints what happens, then stops every
-service gracefully (SIGTERM) and exits.
+check, runs a scripted session against the edge that prints what happens, kills one users
+instance (SIGKILL) and shows the calls going on (retried, the dead instance ejected), then
+stops every service gracefully (SIGTERM) and exits.
 
 The services find each other by static discovery (``static://`` lists of the instances'
 addresses); given an etcd address, they register there and find each other through it
@@ -103,7 +104,8 @@ def hive(data: Path, etcd: str | None) -> Iterator[dict[str, Service]]:
     finally:
         for service in reversed(services.values()):
             code = service.stop()
-            say(f"{service.label:>7} stopped (exit status {code})")
+            how = f"exit status {code}" if code >= 0 else f"had been killed by signal {-code}"
+            say(f"{service.label:>7} stopped ({how})")
 
 
 def say(line: str) -> None:
@@ -134,16 +136,47 @@ def session(client: Any, services: dict[str, Service]) -> None:
 
     say("\n-- calls each service handled, by outcome (from its /metrics page)")
     for service in services.values():
-        url = f"http://127.0.0.1:{service.metrics_port}/metrics"
-        with urllib.request.urlopen(url, timeout=5) as response:
-            page = response.read().decode()
         counts = [
             f"{labels['thrift_method']} {labels['thrift_code']} x{count}"
-            for name, labels, count in samples(page)
+            for name, labels, count in samples(scrape(service))
             if name == "thrift_server_handled_total"
             and labels["thrift_service"] != health.SERVICE_NAME
         ]
         say(f"{service.label:>7}: " + ", ".join(counts))
+
+
+def failover(client: Any, services: dict[str, Service], user_id: int, calls: int = 20) -> None:
+    """Kills users-1 and keeps calling: getUserById is marked (hive.idempotent), so a call
+    that failed on the dead instance is sent again to the other one, and the edge's client
+    ejects the dead instance after a few failures in a row."""
+    say("\n-- users-1 is killed (SIGKILL); the edge keeps calling users")
+    services["users-1"].process.kill()
+    services["users-1"].process.wait()
+    answered = 0
+    for _ in range(calls):
+        if client.profile(user_id).user.id == user_id:
+            answered += 1
+    say(f"profile x{calls} -> {answered} answered")
+    page = scrape(services["edge"])
+    outcomes = [
+        f"{labels['thrift_code']} x{count}"
+        for name, labels, count in samples(page)
+        if name == "thrift_client_handled_total" and labels["thrift_method"] == "getUserById"
+    ]
+    retries = sum(
+        int(float(count))
+        for name, labels, count in samples(page)
+        if name == "thrift_client_retries_total" and labels["thrift_method"] == "getUserById"
+    )
+    say(f"the edge's getUserById attempts (client metrics): {', '.join(outcomes)}; "
+        f"retries x{retries}")  # fmt: skip
+
+
+def scrape(service: Service) -> str:
+    url = f"http://127.0.0.1:{service.metrics_port}/metrics"
+    with urllib.request.urlopen(url, timeout=5) as response:
+        page: str = response.read().decode()
+    return page
 
 
 def samples(page: str) -> Iterator[tuple[str, dict[str, str], str]]:
@@ -163,6 +196,7 @@ def main() -> int:
         with hive(Path(data), args.etcd) as services:
             with thrifthive.Client(edge.Edge, services["edge"].address, timeout=10) as client:
                 session(client, services)
+                failover(client, services, user_id=1)
             say("\n-- stopping the hive")
     return 0
 
