@@ -173,12 +173,14 @@ impl NativeServer {
             .thread_name("thrifthive-io")
             .enable_all()
             .build();
+        let watched = Arc::clone(&queue);
         let io = runtime.and_then(|runtime| {
             thread::Builder::new()
                 .name("thrifthive-server".into())
                 .spawn(move || {
                     runtime.block_on(async move {
-                        // Ends with the runtime, when the server has stopped.
+                        // Both end with the runtime, when the server has stopped.
+                        tokio::spawn(queue::watch(watched));
                         if let Some(listener) = metrics {
                             tokio::spawn(metrics::serve_bound(listener, metrics::global()));
                         }

@@ -2,13 +2,24 @@
 //!
 //! An IO thread only pushes a request (with its responder) and returns: it never touches the
 //! GIL. The lock is held for a push or a pop, never across work.
+//!
+//! Who gets woken: a push wakes a sleeping thread only when no thread is running calls (one
+//! that is will look at the queue again as soon as it is done). So a stream of trivial calls is
+//! answered by the one thread already holding or taking the GIL, rather than by several threads
+//! woken one after the other to contend for it: on a 2-core virtual machine every wakeup costs
+//! more than the call itself. A thread that blocks in its handler (a sleep, a query) would then
+//! hold up the calls queued behind it, so a watchdog ([`watch`], a task of the IO runtime)
+//! looks at the oldest queued call every [`STALE`] while calls are queued: once it has waited
+//! that long, sleeping threads are woken for every queued call, and blocking calls spread over
+//! as many threads as they need.
 
 use std::collections::VecDeque;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::{self, Thread};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use thrifthive_rpc::{Request, Responder};
+use tokio::sync::Notify;
 
 /// One request waiting for a Python thread, and where its reply goes.
 pub(crate) struct Job {
@@ -16,33 +27,31 @@ pub(crate) struct Job {
     pub reply: Responder,
 }
 
+/// How long a queued call may wait before the watchdog wakes more threads for it: long
+/// against a trivial call (a few microseconds), short against a human's or a deadline's scale.
+pub(crate) const STALE: Duration = Duration::from_millis(1);
+
 #[derive(Default)]
 struct State {
     jobs: VecDeque<Job>,
     /// Python threads asleep, waiting for work; the last to fall asleep is woken first, so
     /// that a light load keeps going to the same few threads, whose state is warm.
     idle: Vec<Thread>,
-    /// Threads woken that have not yet looked at the queue. A push wakes a thread only if none
-    /// is on its way already (and none is spinning), so that a burst of trivial calls is
-    /// answered by the few threads already holding or taking the GIL rather than by many
-    /// threads contending for it; a taker that leaves work behind wakes the next (see `take`),
-    /// so a burst of blocking calls still spreads over as many threads as it needs.
+    /// Threads woken that have not yet looked at the queue.
     waking: usize,
-    /// Whether a thread is spinning for work (at most one does).
-    spinning: bool,
+    /// Threads that took a call and have not come back for the next yet.
+    running: usize,
+    /// Whether the watchdog waits for a push (it does while the queue is empty).
+    unwatched: bool,
     closed: bool,
 }
-
-/// How long a thread that ran out of work keeps looking for more before it sleeps. Under load
-/// the next request is usually that close; taking it without sleeping saves a wakeup, which on
-/// a virtual machine costs more than a trivial call. One thread at a time spins, yielding the
-/// core to anything else runnable.
-const SPIN: Duration = Duration::from_micros(50);
 
 /// A queue of jobs shared by every Python thread of a server.
 #[derive(Default)]
 pub(crate) struct Queue {
     state: Mutex<State>,
+    /// Wakes the watchdog when calls are queued again.
+    pushed: Notify,
 }
 
 impl Queue {
@@ -58,31 +67,27 @@ impl Queue {
             return;
         }
         state.jobs.push_back(job);
-        Self::wake_one(state);
-    }
-
-    /// Wakes a sleeping thread, unless one is being woken already or one is spinning.
-    fn wake_one(mut state: MutexGuard<'_, State>) {
-        if state.waking > 0 || state.spinning {
-            return;
-        }
-        if let Some(thread) = state.idle.pop() {
-            state.waking += 1;
-            drop(state);
-            thread.unpark();
+        let watch = std::mem::take(&mut state.unwatched);
+        let wake = state.running == 0 && state.waking == 0;
+        let woken = if wake { state.wake(1) } else { Vec::new() };
+        drop(state);
+        unpark(woken);
+        if watch {
+            self.pushed.notify_one();
         }
     }
 
-    /// Waits for a job; None once the queue is closed and empty.
-    pub fn take(&self) -> Option<Job> {
-        let mut state = self.spin();
+    /// Waits for a job; None once the queue is closed and empty. `finished` says that the
+    /// caller ran a call since it last took one.
+    pub fn take(&self, finished: bool) -> Option<Job> {
+        let mut state = self.lock();
+        if finished {
+            state.running -= 1;
+        }
         let me = thread::current();
         loop {
             if let Some(job) = state.jobs.pop_front() {
-                // Work left behind goes to another thread: this one may block in its handler.
-                if !state.jobs.is_empty() {
-                    Self::wake_one(state);
-                }
+                state.running += 1;
                 return Some(job);
             }
             if state.closed {
@@ -100,25 +105,7 @@ impl Queue {
         }
     }
 
-    /// Looks for work for up to [`SPIN`] unless another thread does already; returns the
-    /// locked state, with work in it or not.
-    fn spin(&self) -> MutexGuard<'_, State> {
-        let mut state = self.lock();
-        if state.spinning || !state.jobs.is_empty() {
-            return state;
-        }
-        state.spinning = true;
-        let deadline = Instant::now() + SPIN;
-        while state.jobs.is_empty() && !state.closed && Instant::now() < deadline {
-            drop(state);
-            thread::yield_now();
-            state = self.lock();
-        }
-        state.spinning = false;
-        state
-    }
-
-    /// A job if one is waiting, without waiting.
+    /// A job if one is waiting, without waiting; for a thread that is running calls.
     pub fn try_take(&self) -> Option<Job> {
         self.lock().jobs.pop_front()
     }
@@ -130,8 +117,53 @@ impl Queue {
             state.closed = true;
             std::mem::take(&mut state.idle)
         };
-        for thread in idle {
-            thread.unpark();
+        unpark(idle);
+    }
+
+    /// The watchdog's look at the queue: if its oldest call has waited [`STALE`], wakes a
+    /// sleeping thread for each queued call. Returns whether calls are still queued; if none
+    /// are, the next push notifies [`Queue::pushed`].
+    fn wake_if_stale(&self) -> bool {
+        let mut state = self.lock();
+        let Some(oldest) = state.jobs.front() else {
+            state.unwatched = true;
+            return false;
+        };
+        let woken = if oldest.request.received.elapsed() >= STALE {
+            let wanted = state.jobs.len().saturating_sub(state.waking);
+            state.wake(wanted)
+        } else {
+            Vec::new()
+        };
+        drop(state);
+        unpark(woken);
+        true
+    }
+}
+
+impl State {
+    /// Takes up to `count` sleeping threads to wake (once the lock is let go).
+    fn wake(&mut self, count: usize) -> Vec<Thread> {
+        let keep = self.idle.len().saturating_sub(count);
+        let woken = self.idle.split_off(keep);
+        self.waking += woken.len();
+        woken
+    }
+}
+
+fn unpark(threads: Vec<Thread>) {
+    for thread in threads {
+        thread.unpark();
+    }
+}
+
+/// The watchdog (see the module header): runs on the server's IO runtime for its life.
+pub(crate) async fn watch(queue: Arc<Queue>) {
+    loop {
+        if queue.wake_if_stale() {
+            tokio::time::sleep(STALE).await;
+        } else {
+            queue.pushed.notified().await;
         }
     }
 }

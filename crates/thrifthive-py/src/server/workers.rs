@@ -71,14 +71,17 @@ impl Workers {
 /// work.
 ///
 /// A thread claims a job only when it is ready to run it, so a handler that blocks holds up
-/// no queued call but its own; once done, it answers whatever else is already waiting under
+/// no queued call but its own (beyond the queue's watchdog, see [`super::queue`]); once done,
+/// it answers whatever else is already waiting under
 /// the same GIL hold (up to [`MAX_BATCH`] calls), which is where trivial calls save the cost of
 /// taking the GIL. The replies are sent (written to their sockets) after the GIL is let go.
 fn run(queue: &Queue, router: &Py<Router>) {
     Python::attach(|py| {
         let router = router.bind(py);
         let mut answered = Vec::with_capacity(MAX_BATCH);
-        while let Some(job) = py.detach(|| send_then_take(&mut answered, queue)) {
+        let mut finished = false;
+        while let Some(job) = py.detach(|| send_then_take(&mut answered, queue, finished)) {
+            finished = true;
             answered.extend(handler::answer(router, job));
             for _ in 1..MAX_BATCH {
                 let Some(job) = queue.try_take() else { break };
@@ -88,10 +91,14 @@ fn run(queue: &Queue, router: &Py<Router>) {
     });
 }
 
-/// Sends the replies of a batch, then waits for the next job.
-fn send_then_take(answered: &mut Vec<handler::Answered>, queue: &Queue) -> Option<Job> {
+/// Sends the replies of a batch, then waits for the next job (`finished`: after a batch).
+fn send_then_take(
+    answered: &mut Vec<handler::Answered>,
+    queue: &Queue,
+    finished: bool,
+) -> Option<Job> {
     for (responder, result) in answered.drain(..) {
         responder.send(result);
     }
-    queue.take()
+    queue.take(finished)
 }
