@@ -4,6 +4,8 @@ floors of issue 4 ("Speed") ask for.
     .venv/bin/python -m bench.rpc                 # the full run (about 3 minutes)
     .venv/bin/python -m bench.rpc -r 1 -d 1       # a smoke test
     .venv/bin/python -m bench.rpc --markdown      # also print the tables as Markdown
+    .venv/bin/python -m bench.rpc --servers thrifthive apache-cpp --baseline ../old-checkout
+                                                  # a change's effect, in the same run
 
 Servers, each in a process of its own on 127.0.0.1, started before and stopped after its cells:
 thrifthive.Server (defaults); thriftpy2's make_server (TThreadedServer, Cython binary protocol);
@@ -16,6 +18,10 @@ binary, closed loop: ``thrifthive bench`` (our Rust load generator) and bench/rp
 a client that is not ours. Each (server, method) pair is warmed up first. The run goes round
 after round over all the servers (3 rounds of 2 s cells by default); the tables give the median
 over the rounds with the min-max, and each ratio is the median of the per-round ratios.
+
+``--baseline CHECKOUT`` adds the thrifthive.Server of another checkout (set up with ``make
+setup``, run with its own .venv) to every round, and a table of this checkout's server over it:
+what a change did, measured in one run on the same noisy machine.
 """
 
 from __future__ import annotations
@@ -45,6 +51,7 @@ SERVERS = {
     "apache-py": "Apache Py TThreadPoolServer",
     "apache-cpp": "Apache C++ TThreadedServer",
     "apache-cpp-64k": "Apache C++ TThreadedServer, 64 KiB buffers",
+    "baseline": "thrifthive.Server, baseline checkout",
 }
 CPP_SERVERS = ("apache-cpp", "apache-cpp-64k")
 LOADGENS = {"rust": "thrifthive bench", "cpp": "Apache C++ client"}
@@ -110,7 +117,17 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
             process.wait()
 
 
-def _server_command(server: str, port: int, cpp: dict[str, Path], page_file: Path) -> list[str]:
+def _server_command(
+    server: str, port: int, cpp: dict[str, Path], page_file: Path, baseline: Path | None
+) -> tuple[list[str], Path]:
+    """The server's command line, and the directory it runs in."""
+    if server == "baseline" and baseline is not None:
+        python = baseline / ".venv" / "bin" / "python"
+        return [str(python), "-m", "bench.rpc.serve", "thrifthive", str(port)], baseline
+    return _anchor_command(server, port, cpp, page_file), REPO
+
+
+def _anchor_command(server: str, port: int, cpp: dict[str, Path], page_file: Path) -> list[str]:
     if server == "apache-cpp":
         return [str(cpp["server"]), str(port), str(page_file)]
     if server == "apache-cpp-64k":
@@ -203,10 +220,11 @@ def _serve_cells(
     page_file: Path,
     cells: list[Cell],
     notes: list[str],
+    baseline: Path | None,
 ) -> None:
     port = _free_port()
-    command = _server_command(server, port, cpp, page_file)
-    process = subprocess.Popen(command, cwd=REPO, stdin=subprocess.DEVNULL)
+    command, cwd = _server_command(server, port, cpp, page_file, baseline)
+    process = subprocess.Popen(command, cwd=cwd, stdin=subprocess.DEVNULL)
     try:
         _wait_listening(port, process)
         for method in methods:
@@ -239,10 +257,13 @@ def run(
     seconds: float,
     warmup: float,
     rounds: int,
+    baseline: Path | None = None,
 ) -> tuple[list[Cell], list[str]]:
     cells: list[Cell] = []
     notes: list[str] = []
     cpp: dict[str, Path] = {}
+    if baseline is not None:
+        servers = [*servers, "baseline"]
     if any(s in CPP_SERVERS for s in servers) or "cpp" in loadgens:
         from . import cpp as cpp_build
 
@@ -259,7 +280,7 @@ def run(
         for rnd in range(rounds):
             for server in servers:
                 _serve_cells(server, rnd, methods, loadgens, seconds, warmup, cpp, page_file,
-                             cells, notes)  # fmt: skip
+                             cells, notes, baseline)  # fmt: skip
     return cells, notes
 
 
@@ -373,6 +394,26 @@ def async_rows(cells: list[Cell]) -> list[list[str]]:
     return rows
 
 
+def baseline_rows(cells: list[Cell]) -> list[list[str]]:
+    """This checkout's thrifthive over the baseline checkout's, per round."""
+    rows = [["method", "load", "calls/s, this / baseline", "p99, this / baseline"]]
+    rounds = sorted({c.round for c in cells})
+    for method in METHODS:
+        for loadgen in LOADGENS:
+            pairs = [
+                (ours, base)
+                for rnd in rounds
+                if (ours := _find(cells, "thrifthive", method, loadgen, rnd)) is not None
+                and (base := _find(cells, "baseline", method, loadgen, rnd)) is not None
+            ]
+            if pairs:
+                rate = [ours.calls_per_sec / base.calls_per_sec for ours, base in pairs]
+                p99 = [ours.p99_ms / base.p99_ms for ours, base in pairs]
+                rows.append([method, LOADGENS[loadgen], _spread(rate, ".2f", "x"),
+                             _spread(p99, ".2f", "x")])  # fmt: skip
+    return rows
+
+
 def _text(rows: list[list[str]]) -> str:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)) for r in rows]
@@ -403,15 +444,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("-d", "--duration", type=float, default=2.0, help="seconds per cell")
     parser.add_argument("-r", "--rounds", type=int, default=3, help="rounds over all servers")
     parser.add_argument("--warmup", type=float, default=0.5, help="seconds per (server, method)")
-    parser.add_argument("--servers", nargs="+", choices=list(SERVERS), default=list(SERVERS))
+    anchors = [s for s in SERVERS if s != "baseline"]
+    parser.add_argument("--servers", nargs="+", choices=anchors, default=anchors)
     parser.add_argument("--methods", nargs="+", choices=list(METHODS), default=list(METHODS))
     parser.add_argument("--loadgens", nargs="+", choices=list(LOADGENS), default=list(LOADGENS))
     parser.add_argument("--markdown", action="store_true", help="also print Markdown tables")
+    parser.add_argument(
+        "--baseline", type=Path, metavar="CHECKOUT", help="also run another checkout's server"
+    )
     args = parser.parse_args(argv)
     started = time.monotonic()
     cells, notes = run(
-        args.servers, args.methods, args.loadgens, args.duration, args.warmup, args.rounds
-    )
+        args.servers, args.methods, args.loadgens, args.duration, args.warmup, args.rounds,
+        args.baseline.resolve() if args.baseline else None,
+    )  # fmt: skip
     print(
         f"\n{_machine()}; {CONNECTIONS} connections, buffered binary, {args.duration:g} s a cell, "
         f"{args.rounds} round(s); medians over the rounds (min-max)"
@@ -422,6 +468,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(_text(ratio_rows(cells)))
     print()
     print(_text(async_rows(cells)))
+    if args.baseline:
+        print()
+        print(_text(baseline_rows(cells)))
     for note in notes:
         print(f"note: {note}")
     if args.markdown:
@@ -431,6 +480,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(_markdown(ratio_rows(cells)))
         print()
         print(_markdown(async_rows(cells)))
+        if args.baseline:
+            print()
+            print(_markdown(baseline_rows(cells)))
     return 0 if cells else 1
 
 
