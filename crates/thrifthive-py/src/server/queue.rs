@@ -105,6 +105,19 @@ impl Queue {
         }
     }
 
+    /// Wakes a sleeping thread for the calls queued, if any are and none is on its way: the
+    /// caller is about to be busy without the GIL for a while.
+    pub fn hand_off(&self) {
+        let mut state = self.lock();
+        let woken = if !state.jobs.is_empty() && state.waking == 0 {
+            state.wake(1)
+        } else {
+            Vec::new()
+        };
+        drop(state);
+        unpark(woken);
+    }
+
     /// A job if one is waiting, without waiting; for a thread that is running calls.
     pub fn try_take(&self) -> Option<Job> {
         self.lock().jobs.pop_front()

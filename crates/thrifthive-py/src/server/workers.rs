@@ -18,6 +18,10 @@ use super::router::Router;
 /// The most calls one thread answers per GIL hold: bounds how long the others wait for it.
 const MAX_BATCH: usize = 16;
 
+/// Replies this large (a batch's, together) take long enough to write that calls still queued
+/// are better begun by another thread meanwhile: the GIL is free while this one writes.
+const HAND_OFF_BYTES: usize = 16 * 1024;
+
 pub(crate) struct Workers {
     queue: Arc<Queue>,
     threads: Vec<JoinHandle<()>>,
@@ -97,6 +101,17 @@ fn send_then_take(
     queue: &Queue,
     finished: bool,
 ) -> Option<Job> {
+    let bytes: usize = answered
+        .iter()
+        .map(|(_, result)| {
+            result
+                .as_ref()
+                .map_or(0, |reply| reply.as_ref().map_or(0, |r| r.len()))
+        })
+        .sum();
+    if bytes >= HAND_OFF_BYTES {
+        queue.hand_off();
+    }
     for (responder, result) in answered.drain(..) {
         responder.send(result);
     }
