@@ -6,7 +6,7 @@
 //! worker thread on the way: handing each coroutine from a worker to the loop
 //! (`call_soon_threadsafe`) cost an extra thread switch per call. While calls keep coming, the
 //! loop looks again on its next turn rather than sleep until the eventfd wakes it, for up to
-//! [`POLL`] after the last call (the worker threads spin the same way, for the same reason).
+//! [`POLL`] after the last call.
 
 use std::collections::VecDeque;
 use std::io;
