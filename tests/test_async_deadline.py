@@ -21,7 +21,7 @@ from thrifthive.context import DEADLINE_HEADER
 from thrifthive.exceptions import TApplicationException, TTransportException
 
 from .support import run
-from .test_deadline import ChainHandler
+from .test_deadline import ChainHandler, serve_chain
 
 ASYNC_CHAIN_IDL = """
 service Chain {
@@ -76,16 +76,8 @@ def chain() -> ModuleType:
 
 @pytest.fixture(scope="module")
 def servers(chain: ModuleType) -> Iterator[tuple[AsyncChainHandler, ChainHandler, str]]:
-    """B, then A calling B: their handlers and A's address."""
-    b_handler = ChainHandler(chain)
-    b = thrifthive.Server(chain.Chain, b_handler, port=0, handler_threads=2)
-    b.start()
-    a_handler = AsyncChainHandler(chain, f"127.0.0.1:{b.port}")
-    a = thrifthive.Server(chain.Chain, a_handler, port=0, handler_threads=2)
-    a.start()
-    yield a_handler, b_handler, f"127.0.0.1:{a.port}"
-    a.stop(grace=1.0)
-    b.stop(grace=1.0)
+    with serve_chain(chain, lambda b: AsyncChainHandler(chain, b)) as running:
+        yield running
 
 
 def _drain(failures: queue.Queue[tuple[TTransportException, float]]) -> None:

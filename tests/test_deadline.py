@@ -8,8 +8,10 @@ from __future__ import annotations
 import json
 import queue
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from types import ModuleType
+from typing import TypeVar
 
 import pytest
 
@@ -62,18 +64,32 @@ def chain() -> ModuleType:
     return thrifthive.load_source(CHAIN_IDL, "deadline_chain")
 
 
-@pytest.fixture(scope="module")
-def servers(chain: ModuleType) -> Iterator[tuple[ChainHandler, ChainHandler, str]]:
-    """B, then A calling B: their handlers and A's address."""
+_A = TypeVar("_A")
+
+
+@contextmanager
+def serve_chain(
+    chain: ModuleType, make_a: Callable[[str], _A]
+) -> Iterator[tuple[_A, ChainHandler, str]]:
+    """B, then A (its handler made from B's address) calling B: their handlers and A's
+    address."""
     b_handler = ChainHandler(chain)
     b = thrifthive.Server(chain.Chain, b_handler, port=0, handler_threads=2)
     b.start()
-    a_handler = ChainHandler(chain, f"127.0.0.1:{b.port}")
+    a_handler = make_a(f"127.0.0.1:{b.port}")
     a = thrifthive.Server(chain.Chain, a_handler, port=0, handler_threads=2)
     a.start()
-    yield a_handler, b_handler, f"127.0.0.1:{a.port}"
-    a.stop(grace=1.0)
-    b.stop(grace=1.0)
+    try:
+        yield a_handler, b_handler, f"127.0.0.1:{a.port}"
+    finally:
+        a.stop(grace=1.0)
+        b.stop(grace=1.0)
+
+
+@pytest.fixture(scope="module")
+def servers(chain: ModuleType) -> Iterator[tuple[ChainHandler, ChainHandler, str]]:
+    with serve_chain(chain, lambda b: ChainHandler(chain, b)) as running:
+        yield running
 
 
 def test_the_deadline_and_metadata_travel_down_the_chain(
