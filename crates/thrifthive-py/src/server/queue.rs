@@ -68,10 +68,15 @@ impl Queue {
         }
         state.jobs.push_back(job);
         let watch = std::mem::take(&mut state.unwatched);
-        let wake = state.running == 0 && state.waking == 0;
-        let woken = if wake { state.wake(1) } else { Vec::new() };
+        let woken = if state.running == 0 && state.waking == 0 {
+            state.wake_one()
+        } else {
+            None
+        };
         drop(state);
-        unpark(woken);
+        if let Some(thread) = woken {
+            thread.unpark();
+        }
         if watch {
             self.pushed.notify_one();
         }
@@ -110,12 +115,14 @@ impl Queue {
     pub fn hand_off(&self) {
         let mut state = self.lock();
         let woken = if !state.jobs.is_empty() && state.waking == 0 {
-            state.wake(1)
+            state.wake_one()
         } else {
-            Vec::new()
+            None
         };
         drop(state);
-        unpark(woken);
+        if let Some(thread) = woken {
+            thread.unpark();
+        }
     }
 
     /// A job if one is waiting, without waiting; for a thread that is running calls.
@@ -130,7 +137,9 @@ impl Queue {
             state.closed = true;
             std::mem::take(&mut state.idle)
         };
-        unpark(idle);
+        for thread in idle {
+            thread.unpark();
+        }
     }
 
     /// The watchdog's look at the queue: if its oldest call has waited [`STALE`], wakes a
@@ -142,31 +151,25 @@ impl Queue {
             state.unwatched = true;
             return false;
         };
-        let woken = if oldest.request.received.elapsed() >= STALE {
+        let mut woken = Vec::new();
+        if oldest.request.received.elapsed() >= STALE {
             let wanted = state.jobs.len().saturating_sub(state.waking);
-            state.wake(wanted)
-        } else {
-            Vec::new()
-        };
+            woken.extend((0..wanted).map_while(|_| state.wake_one()));
+        }
         drop(state);
-        unpark(woken);
+        for thread in woken {
+            thread.unpark();
+        }
         true
     }
 }
 
 impl State {
-    /// Takes up to `count` sleeping threads to wake (once the lock is let go).
-    fn wake(&mut self, count: usize) -> Vec<Thread> {
-        let keep = self.idle.len().saturating_sub(count);
-        let woken = self.idle.split_off(keep);
-        self.waking += woken.len();
-        woken
-    }
-}
-
-fn unpark(threads: Vec<Thread>) {
-    for thread in threads {
-        thread.unpark();
+    /// The sleeping thread to wake next (once the lock is let go), counted as on its way.
+    fn wake_one(&mut self) -> Option<Thread> {
+        let thread = self.idle.pop()?;
+        self.waking += 1;
+        Some(thread)
     }
 }
 

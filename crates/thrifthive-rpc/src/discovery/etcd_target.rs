@@ -11,7 +11,7 @@
 //! members against `ca` (the system's trust store without it), and presents `cert`/`key`
 //! when the cluster wants client certificates. A user and password (percent-encoded where
 //! needed) authenticate against etcd's auth. What is logged or put in an error message is
-//! [`EtcdTarget::display`]: the URL without its password.
+//! the target's `Display`: the URL without its password.
 
 use std::fmt;
 use std::path::Path;
@@ -89,11 +89,6 @@ impl EtcdTarget {
     /// a certificate that does not verify.
     pub async fn connect(&self) -> Result<Client, etcd_client::Error> {
         Client::connect(&self.endpoints, Some(self.options.clone())).await
-    }
-
-    /// The URL as it may be shown: without the password.
-    pub fn display(&self) -> &str {
-        &self.display
     }
 }
 
@@ -203,7 +198,7 @@ mod tests {
         let target = EtcdTarget::parse("etcd://127.0.0.1:2379/hive/users/").unwrap();
         assert_eq!(target.endpoints, ["http://127.0.0.1:2379"]);
         assert_eq!(target.prefix(), "/hive/users/");
-        assert_eq!(target.display(), "etcd://127.0.0.1:2379/hive/users");
+        assert_eq!(target.to_string(), "etcd://127.0.0.1:2379/hive/users");
     }
 
     #[test]
@@ -217,7 +212,7 @@ mod tests {
         );
         assert_eq!(target.prefix(), "/hive/");
         assert_eq!(
-            target.display(),
+            target.to_string(),
             "etcd://hive@127.0.0.1:1,[::1]:2,localhost:3/hive"
         );
         assert!(!format!("{target}").contains("p%40ss"));
