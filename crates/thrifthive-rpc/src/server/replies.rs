@@ -6,6 +6,10 @@
 //! wakeup was the largest cost of a trivial call. The connection's task is woken only when it
 //! waits for calls to finish (to read again under `max_in_flight`, or to close) or when the
 //! socket did not take a whole reply and the rest is left for it to flush.
+//!
+//! The write itself happens outside the lock, by one thread at a time: the connection's task
+//! takes the lock after every request it reads, and would otherwise often wait (asleep, then
+//! woken) for a worker's write of the previous reply to finish.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::io::{self, IoSlice};
@@ -56,6 +60,9 @@ struct State {
     last_finished: Instant,
     /// The task waits to hear that a call finished.
     task_waiting: bool,
+    /// A thread is writing the reply that was at the front of the backlog, outside the lock;
+    /// replies that come meanwhile are left in the backlog for it to write after.
+    writing: bool,
     /// Writing failed: the connection is broken.
     failed: bool,
 }
@@ -82,6 +89,7 @@ impl Replies {
                 stalled_since: Instant::now(),
                 last_finished: Instant::now(),
                 task_waiting: false,
+                writing: false,
                 failed: false,
             }),
             wake: Notify::new(),
@@ -112,13 +120,13 @@ impl Replies {
                 while let Some(reply) = state.early.remove(&state.next) {
                     state.enqueue(reply);
                 }
-                state.write_backlog(&self.who);
+                guard = self.write_backlog(guard);
             } else {
                 state.early.insert(seq, reply);
             }
         }
-        let wake = state.task_waiting || !state.backlog.is_empty() || state.failed;
-        state.task_waiting = false;
+        let wake = guard.task_waiting || guard.left_to_flush() || guard.failed;
+        guard.task_waiting = false;
         drop(guard);
         if wake {
             self.wake.notify_one();
@@ -134,11 +142,12 @@ impl Replies {
     /// true the task asks to be woken (through [`Replies::woken`]) when the next call finishes.
     pub(crate) fn status(&self, dispatched: u64, wait: impl FnOnce(u64) -> bool) -> Status {
         let mut state = self.lock();
-        let in_flight = dispatched - state.next + state.backlog.len() as u64;
+        let unsent = state.backlog.len() as u64 + u64::from(state.writing);
+        let in_flight = dispatched - state.next + unsent;
         state.task_waiting = wait(in_flight);
         Status {
             in_flight,
-            backlog: !state.backlog.is_empty(),
+            backlog: state.left_to_flush(),
             failed: state.failed,
             last_finished: state.last_finished,
         }
@@ -163,13 +172,12 @@ impl Replies {
     ) -> Result<(), Aborted> {
         loop {
             let (stream, stalled_since) = {
-                let mut state = self.lock();
-                state.write_backlog(&self.who);
+                let state = self.write_backlog(self.lock());
                 if state.failed {
                     return Err(Aborted);
                 }
                 match &state.stream {
-                    Some(stream) if !state.backlog.is_empty() => {
+                    Some(stream) if state.left_to_flush() => {
                         (Arc::clone(stream), state.stalled_since)
                     }
                     _ => return Ok(()),
@@ -211,6 +219,75 @@ impl Replies {
         state.early.clear();
         state.backlog.clear();
     }
+
+    /// Writes as much of the backlog as the socket takes now, without waiting, unless another
+    /// thread is writing (which then writes it all). The lock is let go during each write.
+    fn write_backlog<'a>(&'a self, mut state: MutexGuard<'a, State>) -> MutexGuard<'a, State> {
+        if state.writing {
+            return state;
+        }
+        loop {
+            let Some(stream) = state.stream.clone() else {
+                return state;
+            };
+            let Some(mut first) = state.backlog.pop_front() else {
+                return state;
+            };
+            state.writing = true;
+            drop(state);
+            let written = write_now(&stream, &mut first);
+            state = self.lock();
+            state.writing = false;
+            match written {
+                Ok(Written { any, all }) => {
+                    if any {
+                        state.stalled_since = Instant::now();
+                    }
+                    if !all {
+                        if state.stream.is_some() {
+                            state.backlog.push_front(first);
+                        }
+                        return state;
+                    }
+                }
+                Err(error) => {
+                    log::debug!(target: LOG, "{}: cannot write a reply: {error}", self.who);
+                    state.failed = true;
+                    state.backlog.clear();
+                    return state;
+                }
+            }
+        }
+    }
+}
+
+/// What a write without waiting achieved.
+struct Written {
+    /// The socket took some bytes.
+    any: bool,
+    /// It took the whole message.
+    all: bool,
+}
+
+/// Writes `message` until it is all sent or the socket would block.
+fn write_now(stream: &WriteHalf, message: &mut Outgoing) -> io::Result<Written> {
+    let mut any = false;
+    loop {
+        let [prefix, rest] = message.unsent();
+        match stream.try_write_vectored(&[IoSlice::new(prefix), IoSlice::new(rest)]) {
+            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+            Ok(n) => {
+                any = true;
+                if message.advance(n) {
+                    return Ok(Written { any, all: true });
+                }
+            }
+            Err(error) if error.kind() == io::ErrorKind::WouldBlock => {
+                return Ok(Written { any, all: false })
+            }
+            Err(error) => return Err(error),
+        }
+    }
 }
 
 impl State {
@@ -229,30 +306,8 @@ impl State {
         self.backlog.push_back(message);
     }
 
-    /// Writes as much of the backlog as the socket takes now, without waiting.
-    fn write_backlog(&mut self, who: &str) {
-        let Some(stream) = &self.stream else { return };
-        while let Some(first) = self.backlog.front_mut() {
-            let [prefix, message] = first.unsent();
-            let written = stream.try_write_vectored(&[IoSlice::new(prefix), IoSlice::new(message)]);
-            match written {
-                Ok(n) if n > 0 => {
-                    self.stalled_since = Instant::now();
-                    if first.advance(n) {
-                        self.backlog.pop_front();
-                    }
-                }
-                Err(error) if error.kind() == io::ErrorKind::WouldBlock => return,
-                result => {
-                    let error = result
-                        .err()
-                        .map_or("wrote nothing".into(), |e| e.to_string());
-                    log::debug!(target: LOG, "{who}: cannot write a reply: {error}");
-                    self.failed = true;
-                    self.backlog.clear();
-                    return;
-                }
-            }
-        }
+    /// Whether replies are due that no thread is writing: the task must flush them.
+    fn left_to_flush(&self) -> bool {
+        !self.writing && !self.backlog.is_empty()
     }
 }
