@@ -47,6 +47,7 @@ from ..workload import BENCH_IDL, REPO, build_page, make_page
 SERVERS = {
     "thrifthive": "thrifthive.Server",
     "thrifthive-async": "thrifthive.Server, async def handlers",
+    "thrifthive-inline": "thrifthive.Server, handler_threads=0, io_threads=2",
     "thriftpy2": "thriftpy2 TThreadedServer",
     "apache-py": "Apache Py TThreadPoolServer",
     "apache-cpp": "Apache C++ TThreadedServer",
@@ -54,6 +55,9 @@ SERVERS = {
     "baseline": "thrifthive.Server, baseline checkout",
 }
 CPP_SERVERS = ("apache-cpp", "apache-cpp-64k")
+# thrifthive's servers with sync handlers, each held to the floors: the default pool of Python
+# threads, and handler_threads=0 (answered on the IO threads, two of them).
+OURS = ("thrifthive", "thrifthive-inline")
 LOADGENS = {"rust": "thrifthive bench", "cpp": "Apache C++ client"}
 METHODS = {"getUserById": '{"user_id": 101}', "listUsers": '{"offset": 0, "limit": 100}'}
 # The floors: calls/s against the best Python server, per method; against Apache's C++ server.
@@ -319,60 +323,58 @@ def ratio_rows(cells: list[Cell]) -> list[list[str]]:
     """Each ratio is the median of the per-round ratios (min-max over the rounds); a floor is
     met when the median meets it."""
     rows = [
-        ["method", "load", "vs best Python", "floor", "met", "vs best C++", "p99 / C++ p99",
-         "floor", "met"]
+        ["server", "method", "load", "vs best Python", "floor", "met", "vs best C++",
+         "p99 / C++ p99", "floor", "met"]
     ]  # fmt: skip
-    rounds = sorted({c.round for c in cells})
-    for method in METHODS:
-        for loadgen in LOADGENS:
-            py_ratios: list[float] = []
-            py_best: list[str] = []
-            cpp_ratios: list[float] = []
-            p99_ratios: list[float] = []
-            for rnd in rounds:
-                ours = _find(cells, "thrifthive", method, loadgen, rnd)
-                if ours is None:
-                    continue
-                py = [
-                    c
-                    for s in ("thriftpy2", "apache-py")
-                    if (c := _find(cells, s, method, loadgen, rnd)) is not None
-                ]
-                if py:
-                    best = max(py, key=lambda c: c.calls_per_sec)
-                    py_ratios.append(ours.calls_per_sec / best.calls_per_sec)
-                    py_best.append(best.server)
-                cpps = [
-                    c
-                    for s in CPP_SERVERS
-                    if (c := _find(cells, s, method, loadgen, rnd)) is not None
-                ]
-                if cpps:
-                    # Against the faster of the C++ servers (default or 64 KiB buffers).
-                    cpp = max(cpps, key=lambda c: c.calls_per_sec)
-                    cpp_ratios.append(ours.calls_per_sec / cpp.calls_per_sec)
-                    p99_ratios.append(ours.p99_ms / cpp.p99_ms)
-            if not py_ratios and not cpp_ratios:
-                continue
-            row = [method, LOADGENS[loadgen]]
-            if py_ratios:
-                r = statistics.median(py_ratios)
-                floor = PYTHON_FLOOR[method]
-                best_names = "/".join(sorted(set(py_best)))
-                row += [f"{_spread(py_ratios, '.2f', 'x')} {best_names}", f">= {floor}x",
-                        "yes" if r >= floor else "NO"]  # fmt: skip
-            else:
-                row += ["-", "-", "-"]
-            if cpp_ratios:
-                r = statistics.median(cpp_ratios)
-                p99 = statistics.median(p99_ratios)
-                met = r >= CPP_FLOOR and p99 <= 1.0
-                row += [_spread(cpp_ratios, ".2f", "x"), _spread(p99_ratios, ".2f", "x"),
-                        f">= {CPP_FLOOR}x, p99 <= 1x", "yes" if met else "NO"]  # fmt: skip
-            else:
-                row += ["-", "-", "-", "-"]
-            rows.append(row)
+    for server in OURS:
+        for method in METHODS:
+            for loadgen in LOADGENS:
+                row = _ratio_row(cells, server, method, loadgen)
+                if row is not None:
+                    rows.append([SERVERS[server], *row])
     return rows
+
+
+def _ratio_row(cells: list[Cell], server: str, method: str, loadgen: str) -> list[str] | None:
+    py_ratios: list[float] = []
+    py_best: list[str] = []
+    cpp_ratios: list[float] = []
+    p99_ratios: list[float] = []
+    for rnd in sorted({c.round for c in cells}):
+        ours = _find(cells, server, method, loadgen, rnd)
+        if ours is None:
+            continue
+        py = [c for s in ("thriftpy2", "apache-py") if (c := _find(cells, s, method, loadgen, rnd))]
+        if py:
+            best = max(py, key=lambda c: c.calls_per_sec)
+            py_ratios.append(ours.calls_per_sec / best.calls_per_sec)
+            py_best.append(best.server)
+        cpps = [c for s in CPP_SERVERS if (c := _find(cells, s, method, loadgen, rnd))]
+        if cpps:
+            # Against the faster of the C++ servers (default or 64 KiB buffers).
+            cpp = max(cpps, key=lambda c: c.calls_per_sec)
+            cpp_ratios.append(ours.calls_per_sec / cpp.calls_per_sec)
+            p99_ratios.append(ours.p99_ms / cpp.p99_ms)
+    if not py_ratios and not cpp_ratios:
+        return None
+    row = [method, LOADGENS[loadgen]]
+    if py_ratios:
+        r = statistics.median(py_ratios)
+        floor = PYTHON_FLOOR[method]
+        best_names = "/".join(sorted(set(py_best)))
+        row += [f"{_spread(py_ratios, '.2f', 'x')} {best_names}", f">= {floor}x",
+                "yes" if r >= floor else "NO"]  # fmt: skip
+    else:
+        row += ["-", "-", "-"]
+    if cpp_ratios:
+        r = statistics.median(cpp_ratios)
+        p99 = statistics.median(p99_ratios)
+        met = r >= CPP_FLOOR and p99 <= 1.0
+        row += [_spread(cpp_ratios, ".2f", "x"), _spread(p99_ratios, ".2f", "x"),
+                f">= {CPP_FLOOR}x, p99 <= 1x", "yes" if met else "NO"]  # fmt: skip
+    else:
+        row += ["-", "-", "-", "-"]
+    return row
 
 
 def async_rows(cells: list[Cell]) -> list[list[str]]:

@@ -1,11 +1,12 @@
 """One Python server of the RPC benchmark, run in a process of its own:
 
-    python -m bench.rpc.serve thrifthive|thrifthive-async|thriftpy2|apache PORT
+    python -m bench.rpc.serve thrifthive|thrifthive-async|thrifthive-inline|thriftpy2|apache PORT
 
 Every server answers ``getUserById`` with the same User and ``listUsers`` with the same page of
 100 Users, built once from the fixed-seed workload (bench/workload.py) before serving
-(``thrifthive-async``: from ``async def`` methods). It
-listens on 127.0.0.1:PORT, buffered binary, and serves until SIGTERM.
+(``thrifthive-async``: from ``async def`` methods; ``thrifthive-inline``: with
+``handler_threads=0, io_threads=2``, answered on the two IO threads). It listens on
+127.0.0.1:PORT, buffered binary, and serves until SIGTERM.
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ class AsyncHandler:
         return self.page
 
 
-def serve_thrifthive(port: int, handler_class: type = Handler) -> None:
+def serve_thrifthive(port: int, handler_class: type = Handler, **options: Any) -> None:
     import thrifthive
 
     svc: Any = thrifthive.load(str(BENCH_IDL), module_name="bench_rpc_thrifthive")
@@ -91,8 +92,8 @@ def serve_thrifthive(port: int, handler_class: type = Handler) -> None:
     ]
     page = svc.UserPage(users=users, total=data["total"])
     handler = handler_class(users[0], page)
-    # Defaults, as a user writes it; serve() stops gracefully on SIGTERM.
-    server = thrifthive.Server(svc.UserService, handler, host="127.0.0.1", port=port)
+    # Defaults (but `options`), as a user writes it; serve() stops gracefully on SIGTERM.
+    server = thrifthive.Server(svc.UserService, handler, host="127.0.0.1", port=port, **options)
     server.serve()
 
 
@@ -151,9 +152,14 @@ def serve_thrifthive_async(port: int) -> None:
     serve_thrifthive(port, AsyncHandler)
 
 
+def serve_thrifthive_inline(port: int) -> None:
+    serve_thrifthive(port, handler_threads=0, io_threads=2)
+
+
 SERVERS = {
     "thrifthive": serve_thrifthive,
     "thrifthive-async": serve_thrifthive_async,
+    "thrifthive-inline": serve_thrifthive_inline,
     "thriftpy2": serve_thriftpy2,
     "apache": serve_apache,
 }

@@ -1,13 +1,14 @@
 """``thrifthive.Server``: serves Python handlers with the Rust engine (crates/thrifthive-rpc).
 
-The engine's IO threads (tokio) read requests and never wait for the GIL: they queue each one for
-a pool of long-lived Python threads (``handler_threads``), which answer several queued calls per
-GIL hold. Each call is routed in Rust (``_native.Router``): the arguments decoded, the handler
-method called, the reply encoded and written to the socket, with no Python frame but the
-handler's. A handler that blocks (``time.sleep``, socket IO) holds up only its own thread.
-``async def`` methods run on an asyncio loop (see ``_server_asyncio``): the application's own
-when the server is started from a coroutine (:meth:`Server.serve_async`), else one in a thread
-of the server's own; their reply is sent from there.
+The engine's IO threads (tokio) read requests and never wait for the GIL: they queue each one for a
+pool of long-lived Python threads (``handler_threads``), which answer several queued calls per GIL
+hold (with ``handler_threads=0``, the IO threads answer plain methods themselves). Each call is
+routed in Rust (``_native.Router``): the arguments decoded, the handler method called, the reply
+encoded and written to the socket, with no Python frame but the handler's. A handler that blocks
+(``time.sleep``, socket IO) holds up only its own thread. ``async def`` methods run on an asyncio
+loop (see ``_server_asyncio``): the application's own when the server is started from a coroutine
+(:meth:`Server.serve_async`), else one in a thread of the server's own; their reply is sent from
+there.
 
 Thrift semantics follow Apache's ``TProcessor``: the seqid is echoed; a declared exception goes
 back in the result struct; a ``TApplicationException`` raised by the handler goes back as it is;
@@ -132,8 +133,12 @@ class Server:
     with ``tls_client_ca`` too, clients must present a certificate signed by that CA (mutual
     TLS). A plaintext client is told the server requires TLS, and closed.
     ``handler_threads`` Python threads run handlers (blocking ones hold up only their own);
-    ``io_threads`` tokio threads do the socket IO. ``workers=N`` (N > 1) makes :meth:`serve`
-    fork N processes sharing the TCP port. Limits: ``max_frame_size`` (bytes),
+    ``io_threads`` tokio threads do the socket IO. ``handler_threads=0`` runs plain methods on the
+    IO thread that read the call instead, as Apache's ``TNonblockingServer`` does without a thread
+    pool: the fastest for handlers that never block (no hand-off between threads), but a handler
+    that blocks, or any other thread holding the GIL, then holds up every connection of that IO
+    thread, and :meth:`stop` waits for a running handler to return. ``workers=N`` (N > 1) makes
+    :meth:`serve` fork N processes sharing the TCP port. Limits: ``max_frame_size`` (bytes),
     ``idle_timeout`` (seconds, None for none), ``max_connections``. ``metrics_port`` serves the
     process's call metrics (``thrifthive.metrics``) for Prometheus at
     ``http://host:metrics_port/metrics``. Every server also answers the health service
@@ -193,6 +198,8 @@ class Server:
         self.max_frame_size = max_frame_size
         self.idle_timeout = idle_timeout
         self.max_connections = max_connections
+        if handler_threads < 0:
+            raise ValueError(f"handler_threads must be 0 or more, got {handler_threads}")
         self.handler_threads = handler_threads
         self.io_threads = io_threads
         self.http_path = http_path

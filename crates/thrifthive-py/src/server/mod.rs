@@ -4,7 +4,8 @@
 //! - [`dispatch`]: the engine's `Dispatch`, which queues each call for whoever runs its method
 //!   (IO threads never wait for the GIL): [`queue`] for the Python worker threads,
 //!   [`loop_queue`] for the asyncio loop.
-//! - [`workers`]: long-lived Python-attached threads answering batches of queued calls.
+//! - [`workers`]: long-lived Python-attached threads answering batches of queued calls;
+//!   [`inline`]: with none of them (`handler_threads=0`), the IO threads answer plain methods.
 //! - [`router`]: a call routed to its handler method: arguments decoded, method called, result
 //!   or exception encoded, in Rust.
 //! - [`handler`]: queued calls through the router, and the `Reply` of an async call.
@@ -13,6 +14,7 @@
 mod context;
 mod dispatch;
 mod handler;
+mod inline;
 pub(crate) mod logging;
 mod loop_queue;
 mod queue;
@@ -31,7 +33,7 @@ use thrifthive_rpc::metrics;
 use thrifthive_rpc::tls::{server_config, ServerTls};
 use thrifthive_rpc::{Address, Protocol, Server, ServerConfig, ShutdownHandle, Transport};
 
-use dispatch::ServerDispatch;
+use dispatch::{Plain, ServerDispatch};
 use loop_queue::LoopQueue;
 use queue::Queue;
 use workers::Workers;
@@ -89,10 +91,8 @@ impl NativeServer {
         tls_client_ca: Option<PathBuf>,
         metrics_port: Option<u16>,
     ) -> PyResult<NativeServer> {
-        if handler_threads == 0 || io_threads == 0 {
-            return Err(PyValueError::new_err(
-                "handler_threads and io_threads must be at least 1",
-            ));
+        if io_threads == 0 {
+            return Err(PyValueError::new_err("io_threads must be at least 1"));
         }
         let address = match unix_socket {
             Some(path) => Address::unix(path),
@@ -162,8 +162,12 @@ impl NativeServer {
         let shutdown = server.shutdown_handle();
         let queue = Arc::new(Queue::default());
         let asyncio = Arc::new(LoopQueue::new()?);
+        let watched = (handler_threads > 0).then(|| Arc::clone(&queue));
         let dispatch = ServerDispatch {
-            workers: Arc::clone(&queue),
+            plain: match handler_threads {
+                0 => Plain::Inline,
+                _ => Plain::Workers(Arc::clone(&queue)),
+            },
             asyncio: Arc::clone(&asyncio),
             router: router.clone_ref(py),
         };
@@ -173,14 +177,15 @@ impl NativeServer {
             .thread_name("thrifthive-io")
             .enable_all()
             .build();
-        let watched = Arc::clone(&queue);
         let io = runtime.and_then(|runtime| {
             thread::Builder::new()
                 .name("thrifthive-server".into())
                 .spawn(move || {
                     runtime.block_on(async move {
                         // Both end with the runtime, when the server has stopped.
-                        tokio::spawn(queue::watch(watched));
+                        if let Some(queue) = watched {
+                            tokio::spawn(queue::watch(queue));
+                        }
                         if let Some(listener) = metrics {
                             tokio::spawn(metrics::serve_bound(listener, metrics::global()));
                         }
