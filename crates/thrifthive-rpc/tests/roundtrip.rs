@@ -145,6 +145,50 @@ async fn pipelined_replies_come_back_in_request_order() {
     server.stop().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replies_finished_on_many_threads_at_once_keep_their_order() {
+    // Calls answered from other threads (`sleep(0)`) between big replies that the socket cannot
+    // take at once (the client reads nothing for a while): those threads race to write, and
+    // the connection's task flushes what they leave.
+    let server = TestServer::start().await;
+    let data = vec![7u8; 256 * 1024];
+    let mut requests = Vec::new();
+    for seqid in 0..60 {
+        let message = match seqid % 3 {
+            0 => echo_call(Protocol::Binary, seqid, &data),
+            _ => sleep_call(Protocol::Binary, seqid, 0),
+        };
+        requests.extend(on_wire(Transport::Framed, &message));
+    }
+    let (mut reader, mut writer) = server.raw().await.into_split();
+    let send = tokio::spawn(async move {
+        writer.write_all(&requests).await.unwrap();
+        writer.shutdown().await.unwrap();
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let mut replies = Vec::new();
+    tokio::time::timeout(QUICK, reader.read_to_end(&mut replies))
+        .await
+        .expect("the server answers every call, then closes")
+        .unwrap();
+    send.await.unwrap();
+    let mut seqids = Vec::new();
+    let mut rest = &replies[..];
+    while !rest.is_empty() {
+        let len = u32::from_be_bytes(rest[..4].try_into().unwrap()) as usize;
+        let message = &rest[4..4 + len];
+        let name_len = u32::from_be_bytes(message[4..8].try_into().unwrap()) as usize;
+        let seqid = i32::from_be_bytes(message[8 + name_len..12 + name_len].try_into().unwrap());
+        if seqid % 3 == 0 {
+            assert!(len > data.len(), "reply {seqid} carries the echoed bytes");
+        }
+        seqids.push(seqid);
+        rest = &rest[4 + len..];
+    }
+    assert_eq!(seqids, (0..60).collect::<Vec<_>>());
+    server.stop().await;
+}
+
 /// The seqids of the reply messages in `bytes`, in order.
 fn seqids_of(format: WireFormat, mut bytes: &[u8]) -> Vec<i32> {
     let mut seqids = Vec::new();
