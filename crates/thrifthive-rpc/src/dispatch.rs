@@ -66,9 +66,9 @@ pub type DispatchResult = Result<Option<Bytes>, ApplicationException>;
 /// `dispatch` runs on a server IO thread: it must return at once (queue the work, hand it to
 /// another thread, or answer from memory) and never block, wait for a lock held across slow
 /// work, or take the GIL, since every connection of that thread waits meanwhile (thrifthive-py
-/// answers on it only when its user asks for exactly that, with `handler_threads=0`). The request is answered through its [`Responder`], now or later,
-/// from any thread; replies on one connection go out in request order whatever order they are
-/// answered in.
+/// answers on it only when its user asks for exactly that, with `handler_threads=0`). The
+/// request is answered through its [`Responder`], now or later, from any thread; replies on
+/// one connection go out in request order whatever order they are answered in.
 pub trait Dispatch: Send + Sync + 'static {
     fn dispatch(&self, request: Request, reply: Responder);
 }

@@ -171,17 +171,24 @@ impl Replies {
         force: &CancellationToken,
     ) -> Result<(), Aborted> {
         loop {
-            let (stream, stalled_since) = {
+            let unsent = {
                 let state = self.write_backlog(self.lock());
                 if state.failed {
                     return Err(Aborted);
                 }
                 match &state.stream {
-                    Some(stream) if state.left_to_flush() => {
-                        (Arc::clone(stream), state.stalled_since)
+                    // Another thread's write, without waiting, is about to end: flushed means
+                    // written, so look again then.
+                    Some(_) if state.writing => None,
+                    Some(stream) if !state.backlog.is_empty() => {
+                        Some((Arc::clone(stream), state.stalled_since))
                     }
                     _ => return Ok(()),
                 }
+            };
+            let Some((stream, stalled_since)) = unsent else {
+                tokio::task::yield_now().await;
+                continue;
             };
             // From when the socket last took something, so that the timer survives this
             // future being dropped and made again by the task's loop.
