@@ -15,6 +15,7 @@ from .test_server import BENCH_IDL, Conn, Users
 
 APP = f"""
 import os
+import threading
 
 import thrifthive
 
@@ -23,7 +24,9 @@ svc = thrifthive.load({str(BENCH_IDL)!r})
 
 class Users:
     def getUserById(self, user_id):
-        return svc.User(id=user_id, username="u", email="e")
+        # The OS name of the thread answering: thrifthive-io or thrifthive-py-N.
+        with open(f"/proc/self/task/{{threading.get_native_id()}}/comm") as comm:
+            return svc.User(id=user_id, username=comm.read().strip(), email="e")
 
     def ping(self):
         pass
@@ -40,11 +43,21 @@ tcp = thrifthive.Server(svc.UserService, Users())
 """
 
 
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
-def test_serve_answers_then_stops_on_a_signal(tmp_path: Path, signum: signal.Signals) -> None:
+@pytest.mark.parametrize(
+    ("signum", "options", "answered_on"),
+    [
+        (signal.SIGINT, [], "thrifthive-py-"),
+        (signal.SIGTERM, [], "thrifthive-py-"),
+        (signal.SIGTERM, ["--handler-threads", "0", "--io-threads", "2"], "thrifthive-io"),
+    ],
+    ids=["SIGINT", "SIGTERM", "handler-threads-0"],
+)
+def test_serve_answers_then_stops_on_a_signal(
+    tmp_path: Path, signum: signal.Signals, options: list[str], answered_on: str
+) -> None:
     (tmp_path / "app.py").write_text(APP)
     proc = subprocess.Popen(
-        [str(THRIFTHIVE), "serve", "app:make"],
+        [str(THRIFTHIVE), "serve", "app:make", *options],
         cwd=tmp_path,
         stderr=subprocess.PIPE,
         text=True,
@@ -57,7 +70,8 @@ def test_serve_answers_then_stops_on_a_signal(tmp_path: Path, signum: signal.Sig
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         sock.connect(str(path))
         conn = Conn(sock)
-        assert conn.call("getUserById", Users.getUserById_args(user_id=3)).body.success.id == 3
+        user = conn.call("getUserById", Users.getUserById_args(user_id=3)).body.success
+        assert (user.id, user.username[: len(answered_on)]) == (3, answered_on)
         conn.close()
         proc.send_signal(signum)
         _, stderr = proc.communicate(timeout=20)
@@ -117,6 +131,13 @@ def test_serve_workers_share_the_port(tmp_path: Path) -> None:
     assert len(pids) == 2, stderr
     assert proc.returncode == 0, stderr
     assert stderr.count("server stopped") == 2
+
+
+def test_serve_refuses_a_negative_thread_count(tmp_path: Path, run_cli: RunCli) -> None:
+    (tmp_path / "app.py").write_text(APP)
+    result = run_cli("serve", "app:tcp", "--handler-threads", "-1", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "--handler-threads must be 0 or more, got -1" in result.stderr
 
 
 def test_serve_workers_need_a_port(tmp_path: Path, run_cli: RunCli) -> None:

@@ -1,6 +1,7 @@
 """``thrifthive serve``: runs a :class:`thrifthive.Server` found by import path.
 
-``thrifthive serve module:attr [--host HOST] [--port PORT] [--workers N]``
+``thrifthive serve module:attr [--host HOST] [--port PORT] [--workers N] [--handler-threads N]
+[--io-threads N]``
 
 ``attr`` is a ``Server``, or a callable returning one (a factory, called with no arguments).
 The current directory is importable, as with ``python -m``. The options override the server's
@@ -33,6 +34,13 @@ def add_parser(commands: Any) -> None:
     serve.add_argument("--host", help="the address to listen on")
     serve.add_argument("--port", type=int, help="the TCP port (0: a free one)")
     serve.add_argument("--workers", type=int, help="processes sharing the port")
+    serve.add_argument(
+        "--handler-threads",
+        type=int,
+        help="Python threads running plain methods (0: run them on the IO threads, for "
+        "handlers that never block)",
+    )
+    serve.add_argument("--io-threads", type=int, help="threads doing the socket IO")
     serve.set_defaults(run=_run)
 
 
@@ -45,6 +53,12 @@ def _run(args: argparse.Namespace) -> int:
             server.port = args.port
         if args.workers is not None:
             server.workers = args.workers
+        if args.handler_threads is not None:
+            if args.handler_threads < 0:
+                raise ValueError(f"--handler-threads must be 0 or more, got {args.handler_threads}")
+            server.handler_threads = args.handler_threads
+        if args.io_threads is not None:
+            server.io_threads = args.io_threads
     except (ImportError, AttributeError, TypeError, ValueError) as e:
         print(f"thrifthive serve: {e}", file=sys.stderr)
         return EXIT_USAGE
