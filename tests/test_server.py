@@ -162,9 +162,11 @@ def connect(server: Server, **kwargs: Any) -> Conn:
     return Conn(socket.create_connection(("127.0.0.1", server.port)), **kwargs)
 
 
-@pytest.fixture
-def server() -> Iterator[Server]:
-    with Server(Users, UserHandler(), port=0) as s:
+@pytest.fixture(params=[{}, {"handler_threads": 0}], ids=["handler-threads", "io-threads"])
+def server(request: pytest.FixtureRequest) -> Iterator[Server]:
+    """A server with its defaults, and one answering plain methods on its IO threads
+    (``handler_threads=0``, tests/test_server_inline.py): the same Thrift semantics."""
+    with Server(Users, UserHandler(), port=0, **request.param) as s:
         yield s
 
 
@@ -312,25 +314,26 @@ def test_multiplexed_routing_and_default_service() -> None:
         conn.close()
 
 
-def test_blocking_handlers_do_not_stall_each_other(server: Server) -> None:
-    """50 concurrent calls of a handler sleeping 0.1 s, each on its own connection."""
-    conns = [connect(server) for _ in range(50)]
-    totals: list[int] = []
+def test_blocking_handlers_do_not_stall_each_other() -> None:
+    """50 concurrent calls of a handler sleeping 0.1 s, each on its own connection, with the
+    defaults."""
+    with Server(Users, UserHandler(), port=0) as server:
+        conns = [connect(server) for _ in range(50)]
+        totals: list[int] = []
 
-    def one(conn: Conn) -> None:
-        totals.append(
-            conn.call("listUsers", Users.listUsers_args(offset=100, limit=1)).body.success.total
-        )
+        def one(conn: Conn) -> None:
+            args = Users.listUsers_args(offset=100, limit=1)
+            totals.append(conn.call("listUsers", args).body.success.total)
 
-    threads = [threading.Thread(target=one, args=(conn,)) for conn in conns]
-    start = time.monotonic()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.monotonic() - start
-    for conn in conns:
-        conn.close()
+        threads = [threading.Thread(target=one, args=(conn,)) for conn in conns]
+        start = time.monotonic()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.monotonic() - start
+        for conn in conns:
+            conn.close()
     assert totals == [100] * 50
     assert elapsed < 0.6, f"50 sleeping calls took {elapsed:.2f} s"
 

@@ -1,24 +1,20 @@
 """``Server(handler_threads=0)``: plain methods answered on the IO thread that read the call.
 
-The same Thrift semantics as with the pool of Python threads (tests/test_server.py), checked
-here on that path: where the handler runs, replies and exceptions, ``async def`` methods still
-on the loop, request headers, many connections at once, and a graceful stop."""
+tests/test_server.py runs its Thrift semantics (formats, seqids, exceptions, unknown methods,
+``async def`` methods on the loop) against such a server too; here: where the handler runs,
+oneway calls, request headers, many connections at once, a graceful stop, and bad settings."""
 
 from __future__ import annotations
 
-import logging
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 import thrifthive
-from thrifthive.exceptions import TApplicationException
 from thrifthive.server import Server
 
 from .test_server import (
-    EXCEPTION,
     ONEWAY,
     REPLY,
     Calc,
@@ -47,12 +43,6 @@ class WhereHandler(UserHandler):
         return svc.User(id=user_id, username=thread_name(), email=seen)
 
 
-@pytest.fixture
-def inline() -> Iterator[Server]:
-    with Server(Users, UserHandler(), port=0, handler_threads=0) as s:
-        yield s
-
-
 @pytest.mark.parametrize(
     ("handler_threads", "runs_on"), [(0, "thrifthive-io"), (4, "thrifthive-py-")]
 )
@@ -64,42 +54,6 @@ def test_plain_methods_run_on_the_io_thread_only_without_handler_threads(
         thrifthive.Client(Users, f"127.0.0.1:{s.port}", timeout=5) as client,
     ):
         assert client.getUserById(1).username.startswith(runs_on)
-
-
-@pytest.mark.parametrize("framed", [False, True], ids=["buffered", "framed"])
-@pytest.mark.parametrize("protocol", ["binary", "compact"])
-def test_replies_in_every_detected_format(inline: Server, framed: bool, protocol: str) -> None:
-    conn = connect(inline, framed=framed, protocol=protocol)
-    for user_id in (5, 6):
-        reply = conn.call("getUserById", user_args(user_id))
-        assert (reply.name, reply.type) == ("getUserById", REPLY)
-        assert reply.body.success.username == f"user{user_id}"
-    conn.close()
-
-
-def test_exceptions_declared_and_not(inline: Server, caplog: pytest.LogCaptureFixture) -> None:
-    conn = connect(inline)
-    reply = conn.call("getUserById", user_args(-4))
-    assert (reply.type, reply.body.nf) == (REPLY, svc.NotFound(message="no user -4"))
-    with caplog.at_level(logging.ERROR, logger="thrifthive"):
-        reply = conn.call("getUserById", user_args(0))
-    assert reply.type == EXCEPTION
-    assert reply.body.type == TApplicationException.INTERNAL_ERROR
-    assert reply.body.message == "ValueError: user id 0 is reserved"
-    assert "Traceback" in caplog.text
-    reply = conn.call("frobnicate", Users.ping_args())
-    assert reply.body.type == TApplicationException.UNKNOWN_METHOD
-    # The connection stays usable.
-    assert conn.call("getUserById", user_args(1)).body.success.id == 1
-    conn.close()
-
-
-def test_async_methods_still_run_on_the_loop(inline: Server) -> None:
-    conn = connect(inline)
-    user = svc.User(id=9, username="nine", email="n@example.com")
-    assert conn.call("createUser", Users.createUser_args(user=user)).body.success == user
-    assert conn.call("getUserById", user_args(2)).body.success.id == 2
-    conn.close()
 
 
 def test_oneway_calls_get_no_reply() -> None:

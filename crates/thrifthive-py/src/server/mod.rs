@@ -162,7 +162,6 @@ impl NativeServer {
         let shutdown = server.shutdown_handle();
         let queue = Arc::new(Queue::default());
         let asyncio = Arc::new(LoopQueue::new()?);
-        let watched = (handler_threads > 0).then(|| Arc::clone(&queue));
         let dispatch = ServerDispatch {
             plain: match handler_threads {
                 0 => Plain::Inline,
@@ -170,6 +169,11 @@ impl NativeServer {
             },
             asyncio: Arc::clone(&asyncio),
             router: router.clone_ref(py),
+        };
+        // The worker threads' queue needs its watchdog; inline calls queue nowhere.
+        let watched = match &dispatch.plain {
+            Plain::Workers(queue) => Some(Arc::clone(queue)),
+            Plain::Inline => None,
         };
         let mut workers = Workers::spawn(py, handler_threads, &queue, &router)?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
