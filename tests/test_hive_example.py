@@ -35,7 +35,7 @@ def test_the_example_hive_runs_its_session_and_stops() -> None:
     )
     # users-1 killed: every profile call still answered; the edge's client retried the
     # attempts that failed on it, and ejected it.
-    assert "profile x20 -> 20 answered" in out.splitlines(), out
+    assert "profile x40 -> 40 answered" in out.splitlines(), out
     assert "ejected from static://" in done.stderr, done.stderr
     attempts = next(line for line in out.splitlines() if "getUserById attempts" in line)
     retries = int(attempts.rsplit("retries x", 1)[1])
